@@ -1,0 +1,1 @@
+"""The assistant: configuration, retrieval, planners, answers, CLI."""

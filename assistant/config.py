@@ -1,0 +1,47 @@
+"""Settings, read from environment variables (ASSISTANT_*) with safe defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EMBEDDING = "e5-small"
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    store_dir: Path = PROJECT_ROOT / ".store"
+    # "e5-small" (bundled multilingual-e5-small, 4-bit) or "sentence-transformers:<name or path>".
+    embedding: str = DEFAULT_EMBEDDING
+    # Language model for the agent planner: "none" (deterministic planner), "ollama" or "openai".
+    llm_provider: str = "none"
+    llm_model: str = ""
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    # Chroma server mode: when chroma_host is set, the index lives in that server, not on disk.
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    upload_limit_mb: int = 20
+    extra: dict = field(default_factory=dict)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_settings(**overrides) -> Settings:
+    env = os.environ
+    s = Settings(
+        corpus_dir=Path(env.get("ASSISTANT_CORPUS", Settings.corpus_dir)),
+        store_dir=Path(env.get("ASSISTANT_STORE", Settings.store_dir)),
+        embedding=env.get("ASSISTANT_EMBEDDING", DEFAULT_EMBEDDING),
+        llm_provider=env.get("ASSISTANT_LLM_PROVIDER", "none").lower(),
+        llm_model=env.get("ASSISTANT_LLM_MODEL", ""),
+        llm_base_url=env.get("ASSISTANT_LLM_BASE_URL", ""),
+        llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
+        chroma_host=env.get("ASSISTANT_CHROMA_HOST", ""),
+        chroma_port=int(env.get("ASSISTANT_CHROMA_PORT", "8000")),
+        upload_limit_mb=int(env.get("ASSISTANT_UPLOAD_LIMIT_MB", "20")),
+    )
+    return s.with_(**overrides)

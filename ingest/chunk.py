@@ -1,0 +1,197 @@
+"""Structure-aware chunking: agendas/minutes by agenda item, notes and agreements by heading."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+
+from ingest.manifest import DocumentEntry
+
+MAX_CHARS = 1200
+OVERLAP_CHARS = 200
+
+_ITEM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
+_PART = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
+_BULLET = re.compile(r"^[•\-–o*]\s")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    doc_id: str
+    title: str
+    kind: str
+    body: str
+    date: str
+    valid_from: str
+    valid_to: str
+    section: str  # agenda item number ("1.8") or "" for headed sections
+    section_title: str
+    part: str  # enclosing part of an agenda ("Beslutningspunkter"), else ""
+    position: int
+    text: str
+    source: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def label(self) -> str:
+        """How a citation names the passage: 'DASSOS dagsorden 27.2.2026, pkt. 1.8 …'."""
+        if self.section:
+            return f"{self.title}, pkt. {self.section} {self.section_title}".strip()
+        return f"{self.title}, {self.section_title}".strip(", ")
+
+    def context_text(self) -> str:
+        """The passage with its context, as embedded and keyword-indexed."""
+        head = f"{self.title} ({self.body}, {self.date})"
+        sec = f"{self.section} {self.section_title}".strip()
+        return f"{head}\n{sec}\n{self.text}"
+
+
+@dataclass
+class Section:
+    number: str
+    title: str
+    part: str
+    lines: list[str]
+
+
+def split_agenda(text: str) -> list[Section]:
+    """Cut an agenda or minutes at its numbered items; an item keeps all its sub-parts."""
+    sections = [Section("", "Indledning", "", [])]
+    part, major, minor = "", 0, 0
+    for line in text.split("\n"):
+        m_item, m_part = _ITEM.match(line), _PART.match(line)
+        if m_item:
+            a, b = int(m_item.group(1)), int(m_item.group(2))
+            # Only the next number in sequence is a heading; "1.5 mio. kr." in prose is not.
+            if (a == major and b == minor + 1) or (a == major + 1 and b == 1) or (a == major and minor == 0 and b == 1):
+                major, minor = a, b
+                sections.append(Section(f"{a}.{b}", m_item.group(3).strip(), part, []))
+                continue
+        if m_part and int(m_part.group(1)) == major + 1 and len(line) < 80:
+            major, minor = int(m_part.group(1)), 0
+            part = m_part.group(2).strip()
+            sections.append(Section(f"{major}", part, part, []))
+            continue
+        sections[-1].lines.append(line)
+    return [s for s in sections if "".join(s.lines).strip() or s.number]
+
+
+def _is_heading(lines: list[str], i: int) -> bool:
+    line = lines[i].strip()
+    if not line or len(line) > 70 or len(line.split()) > 8:
+        return False
+    if not line[0].isupper() or _BULLET.match(line) or line[-1] in ".,;:!?)":
+        return False
+    if re.search(r"\d{4}$", line) and len(line.split()) <= 2:
+        return False
+    prev = lines[i - 1].strip() if i > 0 else ""
+    nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if prev and prev[-1] not in ".:!?":
+        return False
+    return not nxt or nxt[0].isupper() or _BULLET.match(nxt) is not None
+
+
+def split_headings(text: str) -> list[Section]:
+    """Cut a note or agreement at its headings; tiny sections merge into the next one."""
+    lines = text.split("\n")
+    sections = [Section("", "Indledning", "", [])]
+    for i, line in enumerate(lines):
+        if _is_heading(lines, i):
+            sections.append(Section("", line.strip(), "", []))
+        else:
+            sections[-1].lines.append(line)
+    merged: list[Section] = []
+    carry: Section | None = None
+    for s in sections:
+        if carry is not None:
+            s = Section("", f"{carry.title} – {s.title}", "", carry.lines + [""] + s.lines)
+            carry = None
+        if len("\n".join(s.lines).strip()) < 150:
+            carry = s
+            continue
+        merged.append(s)
+    if carry is not None:
+        if merged:
+            merged[-1].lines.extend([""] + [carry.title] + carry.lines)
+        else:
+            merged.append(carry)
+    return merged
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    paras, cur = [], []
+    for line in lines:
+        if line.strip():
+            cur.append(line)
+        elif cur:
+            paras.append("\n".join(cur))
+            cur = []
+    if cur:
+        paras.append("\n".join(cur))
+    return paras
+
+
+def split_long(paragraphs: list[str], max_chars: int = MAX_CHARS, overlap: int = OVERLAP_CHARS) -> list[str]:
+    """Pack paragraphs into pieces of at most max_chars; the next piece repeats the last short paragraph."""
+    units: list[str] = []
+    for p in paragraphs:
+        if len(p) <= max_chars:
+            units.append(p)
+            continue
+        buf = ""
+        for line in p.split("\n"):
+            if buf and len(buf) + len(line) + 1 > max_chars:
+                units.append(buf)
+                buf = ""
+            buf = f"{buf}\n{line}" if buf else line
+        if buf:
+            units.append(buf)
+    pieces: list[str] = []
+    cur: list[str] = []
+    for u in units:
+        if cur and len("\n\n".join(cur + [u])) > max_chars:
+            pieces.append("\n\n".join(cur))
+            tail = cur[-1]
+            cur = [tail] if len(tail) <= overlap else []
+        cur.append(u)
+    if cur:
+        pieces.append("\n\n".join(cur))
+    return pieces
+
+
+def chunk_document(entry: DocumentEntry, cleaned: str, source: str = "") -> list[Chunk]:
+    """Chunks of one document, each labelled with document, section and position."""
+    is_meeting = entry.kind in ("agenda", "minutes")
+    sections = split_agenda(cleaned) if is_meeting else split_headings(cleaned)
+    chunks: list[Chunk] = []
+    seen: set[str] = set()
+    for sec in sections:
+        for piece in split_long(_paragraphs(sec.lines)):
+            if not piece.strip():
+                continue
+            digest = hashlib.sha256(f"{entry.id}\x00{sec.number}\x00{sec.title}\x00{piece}".encode()).hexdigest()[:20]
+            if digest in seen:  # the same text twice in one section
+                digest = hashlib.sha256(f"{digest}{len(chunks)}".encode()).hexdigest()[:20]
+            seen.add(digest)
+            chunks.append(
+                Chunk(
+                    id=digest,
+                    doc_id=entry.id,
+                    title=entry.title,
+                    kind=entry.kind,
+                    body=entry.body,
+                    date=entry.date.isoformat(),
+                    valid_from=entry.valid_from.isoformat() if entry.valid_from else "",
+                    valid_to=entry.valid_to.isoformat() if entry.valid_to else "",
+                    section=sec.number,
+                    section_title=sec.title,
+                    part=sec.part,
+                    position=len(chunks),
+                    text=piece.strip(),
+                    source=source or entry.file,
+                )
+            )
+    return chunks

@@ -1,0 +1,293 @@
+"""The index: Chroma vectors + Danish keyword index + decision register, built aside and swapped in.
+
+Layout of a store folder:
+  current.json          which build is live, which embedding model built it, which documents it holds
+  builds/<id>/          chunks.jsonl, keyword.json, register.sqlite, chroma/ (embedded mode)
+  embeddings.sqlite     embedding cache keyed by model and content hash: unchanged text is never re-embedded
+  uploads/              uploaded documents and their manifest
+A new build is written beside the live one and made live by one atomic rename of current.json,
+so a crash or kill mid-ingest leaves the previous index usable.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from ingest.chunk import Chunk
+from ingest.keyword import KeywordIndex
+from ingest.pipeline import LoadedDocument, Problem, find_sources, load_document
+from ingest.loaders import LoadError
+
+CURRENT = "current.json"
+EMBED_BATCH = 32
+
+
+class IndexError_(RuntimeError):
+    """The index is missing or unusable; the message tells the user what to do."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class ModelMismatch(IndexError_):
+    pass
+
+
+@dataclass
+class IngestReport:
+    docs: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    skipped: int = 0  # documents unchanged since the live build
+    removed: int = 0  # documents no longer in the sources
+    failed: list[Problem] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # failed now, previous chunks kept
+    up_to_date: bool = False
+    build_id: str = ""
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def summary(self) -> str:
+        state = "index up to date" if self.up_to_date else f"build {self.build_id}"
+        return (f"{state}: {self.docs} documents, {self.chunks} chunks, {self.embedded} embedded, "
+                f"{self.skipped} unchanged, {self.removed} removed, {len(self.failed)} failed")
+
+
+# --- embedding cache -----------------------------------------------------------------------------
+
+class EmbeddingCache:
+    """Vectors by (model, sha256 of the embedded text) in SQLite."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with self._db() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS vec (model TEXT, hash TEXT, v BLOB, PRIMARY KEY (model, hash))")
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def get_many(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        with self._db() as db:
+            for i in range(0, len(hashes), 500):
+                part = hashes[i : i + 500]
+                q = f"SELECT hash, v FROM vec WHERE model=? AND hash IN ({','.join('?' * len(part))})"
+                for h, v in db.execute(q, [model, *part]):
+                    out[h] = np.frombuffer(v, dtype=np.float32)
+        return out
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        with self._db() as db:
+            db.executemany("INSERT OR REPLACE INTO vec VALUES (?,?,?)",
+                           [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()])
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- vector store ----------------------------------------------------------------------------------
+
+def chroma_client(store_dir: Path, build_id: str, host: str = "", port: int = 8000):
+    """Embedded PersistentClient per build, or one Chroma server (`chroma run`) when a host is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(Path(store_dir) / "builds" / build_id / "chroma"), settings=chroma_settings)
+
+
+def vector_store(client, collection: str, embeddings):
+    """LangChain's Chroma over our client and our embedding model (never Chroma's default one)."""
+    from langchain_chroma import Chroma
+
+    return Chroma(client=client, collection_name=collection, embedding_function=embeddings,
+                  collection_metadata={"hnsw:space": "cosine"})
+
+
+def chunk_metadata(c: Chunk) -> dict:
+    return {
+        "doc_id": c.doc_id, "title": c.title, "kind": c.kind, "body": c.body, "date": c.date,
+        "date_ord": int(c.date.replace("-", "")), "valid_from": c.valid_from, "valid_to": c.valid_to,
+        "section": c.section, "section_title": c.section_title, "position": c.position, "source": c.source,
+    }
+
+
+# --- build -----------------------------------------------------------------------------------------
+
+def read_current(store_dir: Path) -> dict | None:
+    p = Path(store_dir) / CURRENT
+    if not p.exists():
+        return None
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def store_lock(store_dir: Path) -> Iterator[None]:
+    """One writer at a time (CLI ingest and an app upload may race)."""
+    Path(store_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(store_dir) / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _previous_chunks(store_dir: Path, current: dict | None) -> dict[str, list[Chunk]]:
+    if not current:
+        return {}
+    path = Path(store_dir) / "builds" / current["build_id"] / "chunks.jsonl"
+    out: dict[str, list[Chunk]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            c = Chunk(**json.loads(line))
+            out.setdefault(c.doc_id, []).append(c)
+    return out
+
+
+def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chroma_host: str = "",
+                chroma_port: int = 8000, force: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Sync the index with the sources (corpus + uploads). Unchanged text is never re-embedded."""
+    from ingest.embeddings import get_embeddings
+
+    started = time.perf_counter()
+    store_dir = Path(store_dir)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    embeddings = get_embeddings(embedding_spec)
+    model = embeddings.model_id  # type: ignore[attr-defined]
+    report = IngestReport()
+    with store_lock(store_dir):
+        current = read_current(store_dir)
+        sources = find_sources(corpus_dir, store_dir)
+        report.failed.extend(sources.problems)
+        previous = _previous_chunks(store_dir, current)
+        prev_docs = (current or {}).get("documents", {})
+        docs: list[LoadedDocument] = []
+        carried: dict[str, dict] = {}
+        for entry, path in sources.entries:
+            try:
+                docs.append(load_document(entry, path))
+            except LoadError as exc:
+                report.failed.append(Problem(path.name, str(exc)))
+                if entry.id in previous:  # nothing already stored is lost
+                    report.kept.append(entry.id)
+                    carried[entry.id] = prev_docs[entry.id]
+        chunks = [c for d in docs for c in d.chunks] + [c for doc_id in carried for c in previous[doc_id]]
+        doc_table = {d.entry.id: _doc_record(d) for d in docs} | carried
+        report.docs = len(doc_table)
+        report.chunks = len(chunks)
+        report.skipped = sum(1 for d in docs if prev_docs.get(d.entry.id, {}).get("sha256") == d.sha256)
+        report.removed = len(set(prev_docs) - set(doc_table))
+        same_backend = current and current.get("chroma_host", "") == chroma_host
+        if (not force and current and current.get("embedding_model") == model and same_backend
+                and {k: v.get("sha256") for k, v in prev_docs.items()} == {k: v["sha256"] for k, v in doc_table.items()}):
+            report.up_to_date = True
+            report.build_id = current["build_id"]
+            report.seconds = time.perf_counter() - started
+            return report
+
+        # embed what the cache does not know
+        cache = EmbeddingCache(store_dir / "embeddings.sqlite")
+        texts = [c.context_text() for c in chunks]
+        hashes = [text_hash(t) for t in texts]
+        vectors = cache.get_many(model, list(set(hashes)))
+        missing = [i for i, h in enumerate(hashes) if h not in vectors]
+        missing_unique = list({hashes[i]: i for i in missing}.values())
+        t0 = time.perf_counter()
+        for start in range(0, len(missing_unique), EMBED_BATCH):
+            batch = missing_unique[start : start + EMBED_BATCH]
+            vecs = embeddings.embed_documents([texts[i] for i in batch])
+            new = {hashes[i]: np.asarray(v, dtype=np.float32) for i, v in zip(batch, vecs)}
+            cache.put_many(model, new)
+            vectors.update(new)
+            if progress:
+                progress(min(start + EMBED_BATCH, len(missing_unique)), len(missing_unique))
+        report.embed_seconds = time.perf_counter() - t0
+        report.embedded = len(missing_unique)
+
+        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        build_dir = store_dir / "builds" / build_id
+        build_dir.mkdir(parents=True)
+        collection = f"chunks_{build_id.replace('-', '_')}"
+        client = chroma_client(store_dir, build_id, chroma_host, chroma_port)
+        store = vector_store(client, collection, embeddings)
+        for start in range(0, len(chunks), 1000):
+            part = chunks[start : start + 1000]
+            store._collection.add(  # noqa: SLF001 - vectors are precomputed (cached); no re-embedding
+                ids=[c.id for c in part],
+                embeddings=[vectors[hashes[start + j]].tolist() for j in range(len(part))],
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(c) for c in part],
+            )
+        with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+        KeywordIndex.build([c.id for c in chunks], texts).save(build_dir / "keyword.json")
+        _build_register(build_dir, docs, previous_build=current)
+        record = {
+            "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "embedding_model": model, "embedding_spec": embedding_spec, "collection": collection,
+            "chroma_host": chroma_host, "chroma_port": chroma_port,
+            "documents": doc_table, "chunks": len(chunks),
+        }
+        tmp = store_dir / (CURRENT + ".tmp")
+        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, store_dir / CURRENT)  # the swap: from here on the new build is live
+        _prune(store_dir, keep={build_id, (current or {}).get("build_id", "")}, host=chroma_host, port=chroma_port)
+        report.build_id = build_id
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _doc_record(d: LoadedDocument) -> dict:
+    e = d.entry
+    return {"sha256": d.sha256, "title": e.title, "kind": e.kind, "body": e.body, "date": e.date.isoformat(),
+            "valid_from": e.valid_from.isoformat() if e.valid_from else "",
+            "valid_to": e.valid_to.isoformat() if e.valid_to else "", "file": str(d.path),
+            "source_url": e.source_url or "", "chunks": len(d.chunks)}
+
+
+def _build_register(build_dir: Path, docs: list[LoadedDocument], previous_build: dict | None) -> None:
+    """The decision register (agenda items and decisions) beside the index."""
+    try:
+        from ingest.register import build_register, extract_items
+    except ImportError:  # register not installed in this checkout
+        return
+    items = [item for d in docs for item in extract_items(d.entry, d.cleaned)]
+    build_register(build_dir / "register.sqlite", items)
+
+
+def _prune(store_dir: Path, keep: set[str], host: str, port: int) -> None:
+    """Drop builds other than the live one and the one before it (a reader may still hold it)."""
+    builds = Path(store_dir) / "builds"
+    for d in builds.iterdir() if builds.exists() else []:
+        if d.name not in keep:
+            shutil.rmtree(d, ignore_errors=True)
+            if host:
+                try:
+                    chroma_client(store_dir, d.name, host, port).delete_collection(f"chunks_{d.name.replace('-', '_')}")
+                except Exception:  # noqa: BLE001 - already gone on the server
+                    pass

@@ -1,0 +1,81 @@
+"""The corpus manifest: what each document is. Validated strictly on load."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+Kind = Literal["agreement", "organisation_note", "agenda", "minutes", "other"]
+KINDS = ("agreement", "organisation_note", "agenda", "minutes", "other")
+
+
+class ManifestError(ValueError):
+    """The manifest is malformed; the message names the entry and the problem."""
+
+
+class DocumentEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    kind: Kind
+    body: str
+    date: date
+    file: str
+    valid_from: Optional[date] = None
+    valid_to: Optional[date] = None
+    source_url: Optional[str] = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_slug(cls, v: str) -> str:
+        import re
+
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", v):
+            raise ValueError("id must be letters, digits, '.', '_' or '-'")
+        return v
+
+
+def _describe(err: ValidationError) -> str:
+    parts = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"]) or "entry"
+        msg = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+        parts.append(f"{loc}: {msg}")
+    return "; ".join(parts)
+
+
+def load_manifest(path: str | Path) -> list[DocumentEntry]:
+    """Load and validate a manifest; files are resolved relative to its folder and must exist."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ManifestError(f"{path}: cannot read manifest ({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(data, dict) or set(data) - {"documents"}:
+        raise ManifestError(f"{path}: the manifest must be a mapping with one key, 'documents'")
+    raw = data.get("documents") or []
+    entries: list[DocumentEntry] = []
+    seen: set[str] = set()
+    for n, item in enumerate(raw, start=1):
+        name = item.get("id", f"#{n}") if isinstance(item, dict) else f"#{n}"
+        if not isinstance(item, dict):
+            raise ManifestError(f"{path}: entry {name} must be a mapping")
+        try:
+            entry = DocumentEntry(**item)
+        except ValidationError as exc:
+            raise ManifestError(f"{path}: entry '{name}': {_describe(exc)}") from None
+        if entry.id in seen:
+            raise ManifestError(f"{path}: entry '{entry.id}': duplicate id")
+        if not (path.parent / entry.file).is_file():
+            raise ManifestError(f"{path}: entry '{entry.id}': file '{entry.file}' does not exist")
+        seen.add(entry.id)
+        entries.append(entry)
+    return entries
+
+
+def document_path(manifest_path: str | Path, entry: DocumentEntry) -> Path:
+    return Path(manifest_path).parent / entry.file

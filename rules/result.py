@@ -1,0 +1,78 @@
+"""What every rule tool returns: a bilingual answer, structured fields and its sources."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+              "september", "oktober", "november", "december"]
+_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+
+
+class RuleCitation(BaseModel):
+    """One source: corpus document id, section, and the exact quote from its cleaned text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc_id: str
+    section: str
+    quote: str
+
+
+class RuleResult(BaseModel):
+    """The answer of one rule tool on one question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tool: str
+    known: bool
+    answer_da: str
+    answer_en: str
+    fields: dict[str, Any] = Field(default_factory=dict)
+    rule_id: str
+    version: str
+    valid_from: Optional[str] = None
+    valid_to: Optional[str] = None
+    citations: list[RuleCitation] = Field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe plain dict."""
+        return self.model_dump(mode="json")
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def date_da(value: date) -> str:
+    return f"{value.day}. {_MONTHS_DA[value.month - 1]} {value.year}"
+
+
+def date_en(value: date) -> str:
+    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def join_da(items: list[str]) -> str:
+    return _join(items, "og")
+
+
+def join_en(items: list[str]) -> str:
+    return _join(items, "and")
+
+
+def or_da(items: list[str]) -> str:
+    return _join(items, "eller")
+
+
+def or_en(items: list[str]) -> str:
+    return _join(items, "or")
+
+
+def _join(items: list[str], word: str) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
