@@ -138,9 +138,9 @@ def _recommendations(lines: list[str]) -> list[dict]:
             recs[-1]["text"] += (" " if recs[-1]["text"].endswith(":") else "; ") + sub
             continue
         if not _BULLET.match(first) and recs:
-            break  # the case text begins; Indstilling has no heading of its own end
+            break  # the case text begins: not every Indstilling is closed by a "Sagsfremstilling" heading
         text = " ".join([_BULLET.sub("", first)] + group[1:])
-        recs.append({"verb": _verb(text), "text": re.sub(r"\s+", " ", text).strip(), "line": _BULLET.sub("", first)})
+        recs.append({"verb": _verb(text), "text": re.sub(r"\s+", " ", text).strip()})
     return recs
 
 
@@ -197,7 +197,10 @@ def _municipalities(text: str) -> list[str]:
     return out + (["Region Midtjylland"] if _REGION.search(text) else [])
 
 
-def _item(entry, section: str, number: tuple[str, str], title: str, lines: list[str]) -> DecisionItem:
+def _item(entry, section: str, heading: str, lines: list[str]) -> DecisionItem:
+    """One item from its heading line ("1.8 Godkendelse af …") and the lines up to the next heading."""
+    major, minor, title = _ITEM.match(heading).groups()
+    title = title.strip()
     parts: dict[str, list[str]] = {"preamble": []}
     current = "preamble"
     for line in lines:
@@ -221,7 +224,6 @@ def _item(entry, section: str, number: tuple[str, str], title: str, lines: list[
     # Only minutes record decisions; an agenda's Indstilling stays a proposal.
     status = "decided" if entry.kind == "minutes" and decision else "proposal"
     text = "\n".join(lines).strip()
-    heading = f"{number[0]}.{number[1]} {title}"
     subject = "\n".join([title] + [ln for ln in lines if ln not in presenter_lines])
     return DecisionItem(
         doc_id=entry.id,
@@ -229,19 +231,19 @@ def _item(entry, section: str, number: tuple[str, str], title: str, lines: list[
         kind=entry.kind,
         body=entry.body,
         meeting_date=entry.date.isoformat(),
-        item_no=f"{int(number[0])}.{int(number[1])}",
+        item_no=f"{int(major)}.{int(minor)}",
         title=title,
         agenda_section=section,
         item_type=_item_type(section, [r["verb"] for r in recs]),
         presenter=presenter,
-        recommendations=[{"verb": r["verb"], "text": r["text"]} for r in recs],
+        recommendations=recs,
         decision_text=decision if entry.kind == "minutes" else None,
         status=status,
         attachments=[ln.strip() for ln in lines if _ATTACHMENT.match(ln.strip())],
         municipalities=_municipalities(subject),
         offers=list(dict.fromkeys(_OFFER.findall(text + "\n" + title))),
         dates=dates_mentioned(text, entry.date),
-        text=f"{heading}\n{text}".strip(),
+        text="\n".join([heading] + lines).strip(),  # verbatim, so any line of it can be quoted
     )
 
 
@@ -251,12 +253,12 @@ def extract_items(entry, cleaned_text: str) -> list[DecisionItem]:
         return []
     items: list[DecisionItem] = []
     section_no, section = 0, ""
-    current: tuple | None = None  # (number, title, lines)
+    current: tuple | None = None  # (heading line, lines)
     last_minor = 0
 
     def flush():
         if current:
-            items.append(_item(entry, section, current[0], current[1], current[2]))
+            items.append(_item(entry, section, current[0], current[1]))
 
     for line in cleaned_text.splitlines():
         s = _SECTION.match(line)
@@ -269,9 +271,9 @@ def extract_items(entry, cleaned_text: str) -> list[DecisionItem]:
         elif it and section_no and int(it.group(1)) == section_no and int(it.group(2)) > last_minor:
             flush()
             last_minor = int(it.group(2))
-            current = ((it.group(1), it.group(2)), it.group(3).strip(), [])
+            current = (line.strip(), [])
         elif current:
-            current[2].append(line)
+            current[1].append(line)
     flush()
     return items
 

@@ -76,3 +76,30 @@ def _join(items: list[str], word: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def period_da(start: date, end: date | None) -> str:
+    if end is None:
+        return f"fra {date_da(start)}"
+    if start == end:
+        return f"den {date_da(start)}"
+    return f"{date_da(start)} – {date_da(end)}"
+
+
+def period_en(start: date, end: date | None) -> str:
+    if end is None:
+        return f"from {date_en(start)}"
+    if start == end:
+        return f"on {date_en(start)}"
+    return f"{date_en(start)} – {date_en(end)}"
+
+
+def citations(sources) -> list[RuleCitation]:
+    """Citations for sources, without repeats, in the order given."""
+    seen, out = set(), []
+    for src in sources:
+        key = (src.doc, src.quote)
+        if key not in seen:
+            seen.add(key)
+            out.append(src.citation())
+    return out

@@ -1,0 +1,90 @@
+"""The one answer format both planners produce, with its citation checks and renderings."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from ingest.clean import normalize_ws
+
+
+@dataclass
+class Citation:
+    doc_id: str
+    title: str
+    date: str
+    section: str
+    quote: str
+    source: str
+    chunk_id: str = ""
+    body: str = ""
+    kind: str = ""
+
+
+@dataclass
+class ToolCall:
+    name: str
+    args: dict
+    result: dict
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    abstained: bool = False
+    as_of: str = ""
+    language: str = "da"
+    planner: str = "deterministic"
+    passages: list[dict] = field(default_factory=list)  # retrieved passages with scores (the trace)
+    notes: list[str] = field(default_factory=list)  # e.g. rejected tool calls, fallbacks
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["citations"] = [{k: c[k] for k in ("doc_id", "title", "date", "section", "quote", "source", "chunk_id")}
+                          for c in d["citations"]]
+        return d
+
+    def render_text(self) -> str:
+        lines = [self.answer]
+        if self.citations:
+            lines.append("")
+            lines.append("Kilder:" if self.language == "da" else "Sources:")
+            for n, c in enumerate(self.citations, start=1):
+                lines.append(f"[{n}] {c.title} ({c.date}), {c.section}")
+                lines.append(f"    «{c.quote}»")
+        if self.tool_calls:
+            lines.append("")
+            lines.append(("Regelværktøj: " if self.language == "da" else "Rule tool: ")
+                         + ", ".join(t.name for t in self.tool_calls))
+        return "\n".join(lines)
+
+
+class CitationError(AssertionError):
+    """An answer cites something it may not: a quote not in its chunk, or a number with no source."""
+
+
+def check_citations(answer: Answer, chunk_texts: dict[str, str]) -> None:
+    """Every quote occurs in its cited chunk; every [n] in the text is in the citation list."""
+    for n, c in enumerate(answer.citations, start=1):
+        text = chunk_texts.get(c.chunk_id)
+        if text is None:
+            raise CitationError(f"citation [{n}] points at a chunk that is not in the index: {c.chunk_id}")
+        if normalize_ws(c.quote) not in normalize_ws(text):
+            raise CitationError(f"citation [{n}] quote does not occur in its chunk: {c.quote[:80]}")
+    for m in re.findall(r"\[(\d+)\]", answer.answer):
+        if not 1 <= int(m) <= len(answer.citations):
+            raise CitationError(f"the answer refers to [{m}] but has {len(answer.citations)} citations")
+
+
+def date_da(d: date) -> str:
+    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+              "november", "december"]
+    return f"{d.day}. {months[d.month - 1]} {d.year}"
+
+
+def date_short(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day}.{d.month}.{d.year}"

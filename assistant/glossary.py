@@ -1,0 +1,99 @@
+"""Danish–English domain glossary for query expansion: an English question gets the Danish words added."""
+from __future__ import annotations
+
+import re
+
+# english phrase -> danish terms (the words the documents use)
+EN_DA: dict[str, str] = {
+    "hearing period": "høringsfrist mailhøring",
+    "hearing": "høring høringsfrist",
+    "consultation": "høring",
+    "deadline": "frist senest",
+    "chair": "formand formandskab",
+    "chairs": "formand formandskab",
+    "chairman": "formand",
+    "co-chair": "medformand",
+    "vice chair": "næstformand",
+    "approval": "godkendelse godkendes",
+    "approve": "godkender godkendes",
+    "approved": "godkendt godkendes",
+    "take effect": "ikrafttræden gældende",
+    "in force": "gældende ikrafttræden",
+    "framework agreement": "rammeaftale rammeaftalen",
+    "steering agreement": "styringsaftale",
+    "tariff": "takst takster takstaftale",
+    "tariffs": "takster",
+    "price": "takst",
+    "places": "pladser",
+    "place": "pladser",
+    "capacity": "kapacitet kapacitetsjustering",
+    "closure": "lukning lukke",
+    "close": "lukning lukke",
+    "closing": "lukning lukke",
+    "shelter": "herberg herbergsområdet",
+    "shelters": "herberg herbergsområdet",
+    "homeless": "hjemløse herberg",
+    "residential": "botilbud",
+    "offer": "tilbud",
+    "offers": "tilbud",
+    "municipality": "kommune",
+    "municipalities": "kommuner kommunerne",
+    "region": "region regionen",
+    "meeting": "møde",
+    "meetings": "møder",
+    "next meeting": "næste møde",
+    "agenda": "dagsorden",
+    "minutes": "referat",
+    "decision": "beslutning",
+    "proposal": "indstilling",
+    "recommendation": "indstilling",
+    "secretariat": "sekretariat sekretariatet",
+    "executive committee": "forretningsudvalget",
+    "steering group": "styregruppe",
+    "members": "består deltagelse",
+    "composition": "består sammensat",
+    "brain injury": "hjerneskade erhvervet hjerneskade",
+    "supervision": "tilsyn socialtilsyn",
+    "supervisory": "tilsyn socialtilsyn",
+    "doctors": "læger",
+    "psychiatry": "psykiatri",
+    "mental health": "mental sundhed psykiatri",
+    "children": "børn",
+    "young people": "unge",
+    "adults": "voksne",
+    "disabilities": "handicap funktionsnedsættelse",
+    "autism": "autisme",
+    "development areas": "udviklingsområder",
+    "conference": "konference",
+    "central announcements": "centrale udmeldinger",
+    "annual cycle": "årshjul",
+    "how often": "mødes gange årligt",
+    "meets": "mødes",
+    "appoints": "udpeges udpeget",
+    "appointed": "udpeges udpeget",
+    "users' organisations": "brugerorganisationer",
+    "user organisations": "brugerorganisationer",
+    "dual diagnosis": "dobbeltdiagnose",
+    "escort": "ledsagelse ledsageraftalen",
+    "holiday": "ferie",
+    "women's shelters": "krisecentre",
+    "cooperation agreement": "samarbejdsaftale",
+    "contract": "kontrakt standardkontrakter",
+    "action plan": "handlingsplan",
+    "status": "status",
+    "national": "landsdækkende national",
+    "board of social services": "socialstyrelsen",
+}
+
+_PHRASES = sorted(EN_DA, key=len, reverse=True)
+
+
+def expand_query(question: str) -> str:
+    """Return the question with the Danish terms for any English domain words it contains."""
+    low = question.lower()
+    extra: list[str] = []
+    for phrase in _PHRASES:
+        if re.search(rf"\b{re.escape(phrase)}\b", low):
+            extra.append(EN_DA[phrase])
+            low = low.replace(phrase, " ")
+    return question if not extra else f"{question} {' '.join(extra)}"

@@ -1,0 +1,96 @@
+"""Hybrid retrieval: dense (Chroma) + Danish BM25, fused by reciprocal rank fusion, filtered and dated."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.glossary import expand_query
+from assistant.store import LiveIndex
+from ingest.chunk import Chunk
+
+RRF_K = 60
+MODES = ("hybrid", "dense", "keyword")
+
+
+@dataclass(frozen=True)
+class Filters:
+    kinds: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def allows(self, c: Chunk) -> bool:
+        if self.kinds and c.kind not in self.kinds:
+            return False
+        if self.bodies and c.body.lower() not in {b.lower() for b in self.bodies}:
+            return False
+        d = date.fromisoformat(c.date)
+        if self.date_from and d < self.date_from:
+            return False
+        return not (self.date_to and d > self.date_to)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.kinds or self.bodies or self.date_from or self.date_to)
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float  # fused score (higher is better)
+    dense_score: float | None = None
+    keyword_score: float | None = None
+    ranks: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"id": self.chunk.id, "doc_id": self.chunk.doc_id, "label": self.chunk.label,
+                "score": round(self.score, 5),
+                "dense_score": None if self.dense_score is None else round(self.dense_score, 4),
+                "keyword_score": None if self.keyword_score is None else round(self.keyword_score, 3)}
+
+
+def in_force_weight(c: Chunk, as_of: date | None) -> float:
+    """Prefer documents in force on the date; a document dated after it did not exist yet."""
+    if as_of is None:
+        return 1.0
+    if date.fromisoformat(c.date) > as_of and not (c.valid_from and date.fromisoformat(c.valid_from) <= as_of):
+        return 0.0
+    if c.valid_to and date.fromisoformat(c.valid_to) < as_of:
+        return 0.6  # superseded: still answers questions about its own period, ranks below the one in force
+    if c.valid_from and date.fromisoformat(c.valid_from) > as_of:
+        return 0.0
+    return 1.0
+
+
+class Retriever:
+    def __init__(self, index: LiveIndex, dense_weight: float = 1.0, keyword_weight: float = 1.0):
+        self.index = index
+        self.dense_weight = dense_weight
+        self.keyword_weight = keyword_weight
+
+    def search(self, question: str, k: int = 5, filters: Filters | None = None, as_of: date | None = None,
+               mode: str = "hybrid") -> list[Hit]:
+        if mode not in MODES:
+            raise ValueError(f"Unknown retrieval mode '{mode}'; use one of {', '.join(MODES)}.")
+        filters = filters or Filters()
+        allowed = None
+        if not filters.empty or as_of is not None:
+            allowed = {cid for cid, c in self.index.chunks.items()
+                       if filters.allows(c) and in_force_weight(c, as_of) > 0}
+        query = expand_query(question)
+        depth = max(k * 4, 20)
+        dense = self.index.dense_search(query, depth, allowed) if mode in ("hybrid", "dense") else []
+        keyword = self.index.keyword.search(query, depth, allowed) if mode in ("hybrid", "keyword") else []
+        fused: dict[str, Hit] = {}
+        for weight, results, kind in ((self.dense_weight, dense, "dense"), (self.keyword_weight, keyword, "keyword")):
+            for rank, (cid, score) in enumerate(results, start=1):
+                hit = fused.setdefault(cid, Hit(self.index.chunks[cid], 0.0))
+                hit.score += weight / (RRF_K + rank)
+                hit.ranks[kind] = rank
+                if kind == "dense":
+                    hit.dense_score = score
+                else:
+                    hit.keyword_score = score
+        for hit in fused.values():
+            hit.score *= in_force_weight(hit.chunk, as_of)
+        return sorted(fused.values(), key=lambda h: -h.score)[:k]

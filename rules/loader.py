@@ -1,0 +1,132 @@
+"""Loading rules/data/*.yaml through the strict schema, and checking quotes against the corpus."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .schema import (BodiesFile, CapacityFile, ChairsFile, Dated, Fact, FrameworkFile,
+                     MeetingsFile, Source, TariffFile)
+
+DATA_DIR = Path(__file__).parent / "data"
+FILES: dict[str, type[BaseModel]] = {
+    "capacity_adjustment": CapacityFile,
+    "bodies": BodiesFile,
+    "chairs": ChairsFile,
+    "meetings": MeetingsFile,
+    "framework_agreements": FrameworkFile,
+    "tariff_agreements": TariffFile,
+}
+_LABEL_KEYS = ("id", "version", "name", "body", "date")
+M = TypeVar("M", bound=BaseModel)
+
+
+class RuleDataError(ValueError):
+    """A rule data file is malformed; the message names the file, the entry and the problem."""
+
+
+def _entry_label(raw: object, loc: tuple) -> str:
+    """Name the entry a validation error points into, e.g. "versions[0] (org-2019)"."""
+    parts, node = [], raw
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list) and key < len(node):
+            node = node[key]
+            label = next((str(node[k]) for k in _LABEL_KEYS if isinstance(node, dict) and k in node), "")
+            parts[-1] = f"{parts[-1]}[{key}]" + (f" ({label})" if label else "")
+            return ".".join(parts)
+        parts.append(str(key))
+        node = node.get(key) if isinstance(node, dict) else None
+    return "top level"
+
+
+def parse_file(path: Path, model: type[M]) -> M:
+    """Validate one YAML file; errors name the file and entry and say what is wrong."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleDataError(f"{path}: cannot read rule data ({exc.__class__.__name__}: {exc})") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(x) for x in loc) or "top level"
+            what = "unknown key (not allowed here)" if err["type"] == "extra_forbidden" else err["msg"]
+            if err["type"] == "missing" and loc and loc[-1] in ("source", "sources"):
+                what = "missing source (every value needs doc, section and an exact quote)"
+            problems.append(f"entry {_entry_label(raw, loc)}: {where}: {what}")
+        raise RuleDataError(f"{path}: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=None)
+def dataset(name: str):
+    """The validated contents of rules/data/<name>.yaml (cached)."""
+    return parse_file(DATA_DIR / f"{name}.yaml", FILES[name])
+
+
+def applicable(entries: Iterable[Dated], on: date) -> list:
+    """All entries whose validity period contains the date (rule data keeps this to at most one)."""
+    return [e for e in entries if e.applies(on)]
+
+
+def iter_sources(node: object, where: str = "") -> Iterable[tuple[str, Source]]:
+    """Every Source inside a loaded model, with a path saying where it sits."""
+    if isinstance(node, Source):
+        yield where, node
+    elif isinstance(node, BaseModel):
+        for key in type(node).model_fields:
+            yield from iter_sources(getattr(node, key), f"{where}.{key}" if where else key)
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from iter_sources(item, f"{where}[{i}]")
+
+
+def iter_verbatim(node: object, where: str = "") -> Iterable[tuple[str, str, str]]:
+    """(path, doc id, text) for every item of a Fact marked verbatim."""
+    if isinstance(node, Fact):
+        if node.verbatim:
+            items = node.da if isinstance(node.da, list) else [node.da]
+            for item in items:
+                yield where, node.source[0].doc, item
+    elif isinstance(node, BaseModel):
+        for key in type(node).model_fields:
+            yield from iter_verbatim(getattr(node, key), f"{where}.{key}" if where else key)
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from iter_verbatim(item, f"{where}[{i}]")
+
+
+def corpus_texts(corpus_dir: Path) -> dict[str, str]:
+    """Doc id -> whitespace-normalized cleaned text, for checking quotes."""
+    from ingest.clean import clean_text, normalize_ws
+    from ingest.manifest import load_manifest
+
+    texts = {}
+    for entry in load_manifest(corpus_dir / "manifest.yaml"):
+        raw = (corpus_dir / entry.file).read_text(encoding="utf-8")
+        texts[entry.id] = normalize_ws(clean_text(raw))
+    return texts
+
+
+def verify_sources(corpus_dir: Path) -> list[str]:
+    """Problems with quotes in the rule data: unknown doc ids, quotes not found word for word."""
+    from ingest.clean import normalize_ws
+
+    texts = corpus_texts(corpus_dir)
+    problems = []
+    for name in FILES:
+        data = dataset(name)
+        for where, src in iter_sources(data):
+            if src.doc not in texts:
+                problems.append(f"{name}.yaml {where}: unknown doc id '{src.doc}' (known: {sorted(texts)})")
+            elif normalize_ws(src.quote) not in texts[src.doc]:
+                problems.append(f"{name}.yaml {where}: quote not in {src.doc}: {src.quote!r}")
+        for where, doc, item in iter_verbatim(data):
+            if doc in texts and normalize_ws(item) not in texts[doc]:
+                problems.append(f"{name}.yaml {where}: verbatim item not in {doc}: {item!r}")
+    return problems

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The main job: set up .venv, build the index from corpus/ when missing or stale, start the app on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/setup.sh
+.venv/bin/assistant ingest || echo "run: some documents could not be ingested (see above); the rest is indexed" >&2
+exec .venv/bin/streamlit run app.py --server.address 127.0.0.1 --server.port "${PORT:-8501}" \
+  --server.headless true --browser.gatherUsageStats false
