@@ -57,7 +57,7 @@ class Answer:
                 lines.append(f"    «{c.quote}»")
         if self.tool_calls:
             lines.append("")
-            lines.append(("Regelværktøj: " if self.language == "da" else "Rule tool: ")
+            lines.append(("Værktøj: " if self.language == "da" else "Tools: ")
                          + ", ".join(t.name for t in self.tool_calls))
         return "\n".join(lines)
 

@@ -187,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - user-facing edge: known errors as one line
         from ingest.embeddings import EmbeddingConfigError
         from ingest.index import IndexError_
-        from rules import RuleInputError
 
-        if isinstance(exc, (IndexError_, EmbeddingConfigError, RuleInputError, ValueError)):
+        # RuleInputError, bad dates and unknown options are ValueErrors with a user-facing sentence.
+        if isinstance(exc, (IndexError_, EmbeddingConfigError, ValueError, FileNotFoundError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2
         raise

@@ -113,14 +113,13 @@ def corpus_texts(corpus_dir: Path) -> dict[str, str]:
     return texts
 
 
-def verify_sources(corpus_dir: Path) -> list[str]:
-    """Problems with quotes in the rule data: unknown doc ids, quotes not found word for word."""
+def verify_sources(corpus_dir: Path, data_files: dict[str, BaseModel] | None = None) -> list[str]:
+    """Problems with quotes in the rule data (all files, or those given): unknown doc ids, quotes not found."""
     from ingest.clean import normalize_ws
 
     texts = corpus_texts(corpus_dir)
     problems = []
-    for name in FILES:
-        data = dataset(name)
+    for name, data in (data_files or {n: dataset(n) for n in FILES}).items():
         for where, src in iter_sources(data):
             if src.doc not in texts:
                 problems.append(f"{name}.yaml {where}: unknown doc id '{src.doc}' (known: {sorted(texts)})")

@@ -1,0 +1,1 @@
+"""The Streamlit app's pages and helpers; `app.py` wires them into one navigation."""

@@ -1,0 +1,4 @@
+"""Page script: see assistant/ui/library.py."""
+from assistant.ui.library import render
+
+render()

@@ -1,0 +1,4 @@
+"""Page script: see assistant/ui/decisions.py."""
+from assistant.ui.decisions import render
+
+render()

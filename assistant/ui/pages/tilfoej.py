@@ -1,0 +1,4 @@
+"""Page script: see assistant/ui/upload.py."""
+from assistant.ui.upload import render
+
+render()

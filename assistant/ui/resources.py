@@ -1,0 +1,48 @@
+"""What the app loads once per server process: the Assistant with its index and embedding model."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.api import Assistant
+from assistant.config import Settings, load_settings
+
+
+def settings() -> Settings:
+    """Read per run, so a test can point ASSISTANT_STORE at its own store."""
+    return load_settings()
+
+
+@st.cache_resource(show_spinner="Indlæser indeks og sprogmodel …")
+def _assistant(store_dir: str, embedding: str) -> Assistant:
+    # Keyed by store and model: one Assistant per index folder, shared by all sessions.
+    assistant = Assistant(load_settings(store_dir=Path(store_dir), embedding=embedding))
+    assistant.index  # noqa: B018 - open the live build now, not at the first question
+    from ingest.embeddings import get_embeddings
+
+    get_embeddings(embedding)  # the model is cached process-wide by ingest.embeddings
+    return assistant
+
+
+def assistant() -> Assistant:
+    """The shared Assistant; its `.index` re-opens by itself when an upload made a new build live."""
+    s = settings()
+    return _assistant(str(s.store_dir), s.embedding)
+
+
+def index_problem() -> str | None:
+    """A one-sentence reason the index cannot be opened, or None when it can."""
+    from ingest.embeddings import EmbeddingConfigError
+    from ingest.index import IndexMissing, ModelMismatch
+
+    try:
+        assistant()
+    except IndexMissing:
+        return ("Der er endnu intet indeks over dokumenterne. "
+                "Kør `assistant ingest` (eller `./run.sh`) og genindlæs siden.")
+    except ModelMismatch as exc:
+        return f"Indekset passer ikke til den valgte sprogmodel: {exc}"
+    except EmbeddingConfigError as exc:
+        return f"Sprogmodellen er ikke sat rigtigt op: {exc}"
+    return None

@@ -1,0 +1,1 @@
+"""The evaluation suite: golden cases, metrics, report and quality gate (`assistant eval`)."""
