@@ -206,10 +206,10 @@ class ToolCallGuard(AgentMiddleware):
             valid, problems = [], []
             for call in wanted:
                 tool = self.by_name.get(call["name"])
-                why = (f"unknown tool '{call['name']}'" if tool is None
-                       else _invalid_args(tool, call["args"]) and f"{call['name']}: {_invalid_args(tool, call['args'])}")
-                if why:
-                    problems.append(why)
+                if tool is None:
+                    problems.append(f"unknown tool '{call['name']}'")
+                elif why := _invalid_args(tool, call["args"]):
+                    problems.append(f"invalid arguments for {call['name']}: {why}")
                 else:
                     valid.append({"name": call["name"], "args": call["args"], "type": "tool_call",
                                   "id": call.get("id") or f"call_{uuid.uuid4().hex[:12]}"})
@@ -396,14 +396,13 @@ class ModelPlanner:
         if not rules and not decisions and run.searches and self.evidence.is_silent(
                 question, [h for hits in run.searches for h in hits]):
             out.notes.append("the documents are silent on the question; the standard wording is used")
-            out.tool_calls, out.citations = out.tool_calls, []
             self.evidence.document_answer(out, filters)
             return
         body = self._cite_passages(out, text, run)
         marks = []
         for r in rules:
             marks += self._cite_rule(out, r)
-        for item in self._relied_on(decisions, body, key=lambda i: i["citation"]["section"]):
+        for item in self._relied_on(decisions, body, key=lambda i: i["citation"]["section"], min_shared=2):
             marks += self._cite_decision(out, item)
         if run.hits and not re.search(r"\[\d+\]", body) and not rules and not decisions:
             for hit in self._relied_on(list(run.hits.values()), body, key=lambda h: h.chunk.text, fallback=2):
@@ -464,11 +463,11 @@ class ModelPlanner:
         return re.sub(r"\[\s*P\d+(?:\s*[,;]\s*P\d+)*\s*\]", cite, text).strip()
 
     @staticmethod
-    def _relied_on(items: list, text: str, key, fallback: int = 3) -> list:
+    def _relied_on(items: list, text: str, key, fallback: int = 3, min_shared: int = 3) -> list:
         """The items whose words the text shares most; the first few when it shares none."""
         words = set(tokenize(text))
         scored = [(len(words & set(tokenize(key(i)))), n, i) for n, i in enumerate(items)]
-        picked = [i for s, _, i in sorted(scored, key=lambda x: (-x[0], x[1])) if s >= 3][:3]
+        picked = [i for s, _, i in sorted(scored, key=lambda x: (-x[0], x[1])) if s >= min_shared][:3]
         return picked or items[:fallback]
 
 

@@ -14,11 +14,21 @@ from ingest.keyword import tokenize
 ABSTAIN_MIN_DENSE = 0.815
 ABSTAIN_MIN_COVERAGE = 0.5
 
+_QUANTITY = re.compile(r"(hvor\s+mange|hvor\s+meget|antal|how\s+many|how\s+much|number\s+of|hvor\s+stor|how\s+large|procent|percent)", re.I)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}")
 
 
+_ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
+
+
 def sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _SENT_SPLIT.split(text)]
+    """Sentences and bullet lines of a passage; abbreviations ("ca.", "bl.a.") and dates do not end one."""
+    parts: list[str] = []
+    for p in (x.strip() for x in _SENT_SPLIT.split(text)):
+        if parts and _ABBREVIATION.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {p}"
+        elif p:
+            parts.append(p)
     return [p for p in parts if len(p) > 25]
 
 
@@ -119,7 +129,18 @@ class Evidence:
                 "The documents hold no minutes, so the outcome of the meetings is not recorded.")
         if any(r["status"] == "decided" for r in rows):
             tail = ""
-        out.answer = "\n".join([head, *lines] + ([tail] if tail else []))
+        # What the top item's case description says, quoted: the background a reader asks for.
+        top = rows[0]
+        item_hits = [Hit(c, 1.0) for c in self.index.chunks.values()
+                     if c.doc_id == top["doc_id"] and c.section == top["item_no"]]
+        details = []
+        cited = {normalize_ws(c.quote).lstrip("• ") for c in out.citations}
+        for hit, sent in self.best_sentences(out.question, item_hits, n=3, skip=cited)[:2]:
+            n = self.add_citation(out, self.cite_chunk(hit.chunk, sent))
+            details.append(f"  «{normalize_ws(sent)}» [{n}]")
+        if details:
+            details.insert(0, "Fra sagsfremstillingen:" if out.language == "da" else "From the case description:")
+        out.answer = "\n".join([head, *lines, *details] + ([tail] if tail else []))
 
     # --- document answers ------------------------------------------------------------------------
 
@@ -162,28 +183,39 @@ class Evidence:
         else:
             head = "The documents say (quoted in Danish):"
         notes = []
-        if any(h.chunk.kind == "agenda" for h, _ in picked):
+        if any(h.chunk.kind == "agenda" and re.match(r"[•\-]?\s*(godkend|drøft|beslut|orienter|tager|nedsæt)", s, re.I)
+               for h, s in picked):
             notes.append("Bemærk: En dagsordens indstilling er et forslag til mødet, ikke en beslutning."
                          if out.language == "da" else
                          "Note: an agenda's recommendation (Indstilling) is a proposal to the meeting, not a decision.")
         out.answer = "\n".join([head, *lines, *notes])
 
-    def best_sentences(self, question: str, hits: list[Hit], n: int = 3) -> list[tuple[Hit, str]]:
+    def best_sentences(self, question: str, hits: list[Hit], n: int = 3,
+                       skip: set[str] = frozenset()) -> list[tuple[Hit, str]]:
+        """The sentences that answer: most (idf-weighted) question terms, a number when one is asked for."""
         from assistant.glossary import expand_query
 
         terms = set(tokenize(expand_query(question))) - _GENERIC
+        wants_number = bool(_QUANTITY.search(question))
         scored = []
         for rank, h in enumerate(hits[:4]):
             for s in sentences(h.chunk.text):
                 words = set(tokenize(s))
-                overlap = sum(self._idf(t) for t in terms & words)
-                scored.append((overlap - 0.3 * rank, rank, h, s))
+                score = sum(self._idf(t) for t in terms & words)
+                # Danish compounds: "døgnpladser" answers a question about "pladser".
+                score += 0.5 * sum(self._idf(t) for t in terms - words
+                                   if len(t) >= 4 and any(t in w for w in words))
+                if wants_number and re.search(r"\d", s):
+                    score += 2.0
+                if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
+                    score *= 0.5  # a heading, not an answer
+                scored.append((score - 0.3 * rank, rank, h, s))
         scored.sort(key=lambda x: (-x[0], x[1]))
         picked, seen = [], set()
         for score, _, h, s in scored:
             if score <= 0 and picked:
                 break
-            if s in seen:
+            if s in seen or normalize_ws(s).lstrip("• ") in skip:
                 continue
             seen.add(s)
             picked.append((h, s))

@@ -56,7 +56,7 @@ def in_force_weight(c: Chunk, as_of: date | None) -> float:
     if date.fromisoformat(c.date) > as_of and not (c.valid_from and date.fromisoformat(c.valid_from) <= as_of):
         return 0.0
     if c.valid_to and date.fromisoformat(c.valid_to) < as_of:
-        return 0.6  # superseded: still answers questions about its own period, ranks below the one in force
+        return 0.92  # superseded: still answers questions about its own period; ranks just below the one in force
     if c.valid_from and date.fromisoformat(c.valid_from) > as_of:
         return 0.0
     return 1.0

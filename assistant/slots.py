@@ -37,7 +37,7 @@ INCREASE = re.compile(r"\b(udvid\w*|opret\w*|flere|øge\w*|forøge\w*|udbyg\w*|t
                       r"increas\w*|open\w*|more|extra|ekstra|plus|nye)\b", re.I)
 WHOLE_OFFER = re.compile(
     r"(hele\s+(bo)?tilbud\w*|helt\s+(bo)?tilbud|(bo)?tilbuddet\s+helt|hele\s+botilbud\w*|"
-    r"lukk\w*\s+(af\s+)?(et|vores|hele|dette|det)?\s*(bo)?tilbud(det)?\b|lukning\s+af\s+(et\s+|hele\s+|vores\s+)?(bo)?tilbud|"
+    r"lukk\w*\s+(af\s+)?(et|vores|hele|dette|det)?\s*(bo)?tilbud(det)?\b|lukning(en)?\s+af\s+(et\s+|hele\s+|vores\s+|dette\s+)?(bo)?tilbud|"
     r"whole\s+offer|entire\s+offer|(clos\w+|shut\w*)\s+(down\s+)?(an?|the|our|this)\s+(whole\s+|entire\s+)?(offer|service|facility|residential)|"
     r"offer\s+clos\w+|closure\s+of\s+(an?|the|our)\s+(whole\s+)?(offer|service))", re.I)
 NOT_WHOLE = re.compile(r"(ikke\s+hele|uden\s+at\s+lukke|not\s+the\s+whole|not\s+closing\s+the|without\s+closing|"

@@ -135,7 +135,8 @@ def _facts_unknown(b: Body, day: date) -> RuleResult:
         sources = [s for m in b.mentions for s in m.source]
     return RuleResult(
         tool="body_facts", known=False, answer_da=da, answer_en=en,
-        fields={"body": b.name, "known_periods": [[iso(v.valid_from), iso(v.valid_to)] for v in b.versions]},
+        fields={"body": b.name, **{k: None for k in _FIELDS}, "tasks": [],
+                "known_periods": [[iso(v.valid_from), iso(v.valid_to)] for v in b.versions]},
         rule_id=f"bodies/{b.id}", version="unknown", citations=citations(sources),
     )
 

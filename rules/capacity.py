@@ -57,7 +57,9 @@ def _unknown(day: date, change: int) -> RuleResult:
     en = (f"The corpus does not describe the capacity adjustment procedure on {date_en(day)}; "
           f"it describes it for {_coverage('en')}.")
     return RuleResult(tool="capacity_adjustment", known=False, answer_da=da, answer_en=en,
-                      fields={"change": change, "approval_required": None, "cases": []},
+                      fields={"change": change, "approval_required": None, "cases": [], "routes": [], "approvers": [],
+                              "hearing_days": None, "threshold": None, "must_contact_affected_municipalities": None,
+                              "secretariat": None},
                       rule_id="capacity_adjustment", version="unknown")
 
 
@@ -80,7 +82,8 @@ def _decide(v: CapacityVersion, day: date, change: int, closes: bool | None, cov
             answer_en=(f"The offer is not covered by the framework agreement, so the agreed capacity adjustment procedure "
                        f"{where_en} does not apply: it only covers municipal and regional offers used by more municipalities "
                        f"than the one running them. The corpus does not say what applies to other offers."),
-            fields={**base, "procedure_applies": False, "approval_required": None, "cases": [],
+            fields={**base, "routes": [], "routes_en": [], "approvers": [], "procedure_applies": False,
+                    "approval_required": None, "cases": [],
                     "must_contact_affected_municipalities": None, "contact_secretariat": None}, **meta)
     big = abs(change) > v.threshold
     if closes is None and change >= 0:

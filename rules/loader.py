@@ -1,6 +1,7 @@
 """Loading rules/data/*.yaml through the strict schema, and checking quotes against the corpus."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,23 @@ _LABEL_KEYS = ("id", "version", "name", "body", "date")
 M = TypeVar("M", bound=BaseModel)
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so keys like `on:` and words like `no` stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+def load_yaml(text: str):
+    """Parse YAML text with plain true/false booleans."""
+    return yaml.load(text, Loader=_Loader)
+
+
 class RuleDataError(ValueError):
     """A rule data file is malformed; the message names the file, the entry and the problem."""
 
@@ -46,7 +64,7 @@ def _entry_label(raw: object, loc: tuple) -> str:
 def parse_file(path: Path, model: type[M]) -> M:
     """Validate one YAML file; errors name the file and entry and say what is wrong."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RuleDataError(f"{path}: cannot read rule data ({exc.__class__.__name__}: {exc})") from None
     try:

@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
 import rules
 from rules.tools import call_tool
 from ingest.clean import normalize_ws
+from rules.loader import load_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
 _CASE_KEYS = {"name", "tool", "inputs", "expect", "error", "error_contains"}
@@ -23,7 +23,7 @@ _EXPECT_KEYS = {"known", "version", "fields", "answer_da_contains", "answer_en_c
 def _load_cases() -> list:
     cases = []
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        for n, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or [], start=1):
+        for n, case in enumerate(load_yaml(path.read_text(encoding="utf-8")) or [], start=1):
             unknown = set(case) - _CASE_KEYS | set(case.get("expect") or {}) - _EXPECT_KEYS
             assert not unknown, f"{path.name} case {n}: unknown keys {unknown}"
             cases.append(pytest.param(case, id=f"{path.stem}:{n}:{case['name']}"))

@@ -1,7 +1,7 @@
 """The rule data: strict schema, exact quotes, and values that agree with their quotes."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
