@@ -91,16 +91,19 @@ class Evidence:
         return self._relevant(rows, query)[:limit]
 
     def _relevant(self, rows: list[dict], query: str | None) -> list[dict]:
-        """Keep items whose title or recommendation shares a content word with the question."""
+        """Items whose title shares a content word with the question; else those whose recommendation does."""
         if not query:
             return rows
-        q = set(tokenize(query)) - _GENERIC
-        keep = []
-        for r in rows:
-            words = set(tokenize(r["title"] + " " + " ".join(x["text"] for x in r.get("recommendations", []))))
-            if q & words:
-                keep.append(r)
-        return keep
+        q = set(tokenize(query)) - _GENERIC - _CASE_WORDS
+
+        def shares(text: str) -> bool:
+            words = set(tokenize(text))
+            return bool(q & words) or any(len(t) >= 5 and w.startswith(t) for t in q for w in words)
+
+        by_title = [r for r in rows if shares(r["title"])]
+        if by_title:
+            return by_title
+        return [r for r in rows if shares(" ".join(x["text"] for x in r.get("recommendations", [])))]
 
     def decisions_answer(self, out: Answer, rows: list[dict], filters: Filters | None) -> None:
         lines = []
@@ -232,6 +235,10 @@ class Evidence:
         df = len(self.index.keyword.postings.get(term, ())) or n
         return math.log(1 + n / df)
 
+
+# Words that ask about cases in general, not about a topic.
+_CASE_WORDS = set(tokenize("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
+                           "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet"))
 
 # Words that say nothing about the topic of a question.
 _GENERIC = set(tokenize(

@@ -82,7 +82,9 @@ class DeterministicPlanner:
             return out
         if intent.name == "decisions":
             since = _SINCE.search(question)
-            args = {"query": question, "since": f"{since.group(1)}-01-01" if since else None,
+            from assistant.glossary import expand_query
+
+            args = {"query": expand_query(question), "since": f"{since.group(1)}-01-01" if since else None,
                     "until": as_of.isoformat()}
             rows = self.evidence.find_decisions(**args)
             out.tool_calls.append(ToolCall("find_decisions", args, {"items": [_brief(r) for r in rows]}))
