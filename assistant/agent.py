@@ -383,13 +383,7 @@ class ModelPlanner:
             for r, p in problems:
                 out.notes.append(f"the model's text did not match {r['tool']} ({p}); the tool's wording is used")
             out.citations = []
-            parts = []
-            for r in rules:
-                part = Answer(question=question, answer="", language=out.language, citations=out.citations)
-                self.evidence.rule_answer(part, r)
-                out.notes += part.notes
-                parts.append(part.answer)
-            out.answer = "\n\n".join(parts)
+            out.answer = "\n\n".join(self._rule_wording(out, r) for r in rules)
             out.abstained = any(not r.get("known", True) for r in rules)
             return
         decisions = [item for c in out.tool_calls if c.name == "find_decisions" for item in c.result.get("items", [])]
@@ -401,7 +395,7 @@ class ModelPlanner:
         body = self._cite_passages(out, text, run)
         marks = []
         for r in rules:
-            marks += self._cite_rule(out, r)
+            marks += [int(n) for n in re.findall(r"\[(\d+)\]", self._rule_wording(out, r))]
         for item in self._relied_on(decisions, body, key=lambda i: i["citation"]["section"], min_shared=2):
             marks += self._cite_decision(out, item)
         if run.hits and not re.search(r"\[\d+\]", body) and not rules and not decisions:
@@ -430,15 +424,12 @@ class ModelPlanner:
                     results.append(result)
         return results
 
-    def _cite_rule(self, out: Answer, result: dict) -> list[int]:
-        marks = []
-        for rc in result.get("citations", []):
-            chunk = self.evidence.find_quote(rc["doc_id"], rc["quote"], rc.get("section", ""))
-            if chunk is None:
-                out.notes.append(f"source quote of {result['tool']} not found in the index: {rc['doc_id']}")
-                continue
-            marks.append(self.evidence.add_citation(out, self.evidence.cite_chunk(chunk, rc["quote"])))
-        return marks
+    def _rule_wording(self, out: Answer, result: dict) -> str:
+        """The tool's own answer in the question's language, citing into `out` as Evidence.rule_answer does."""
+        part = Answer(question=out.question, answer="", language=out.language, citations=out.citations)
+        self.evidence.rule_answer(part, result)
+        out.notes += part.notes
+        return part.answer
 
     def _cite_decision(self, out: Answer, item: dict) -> list[int]:
         cit = item["citation"]

@@ -35,9 +35,12 @@ def load_thresholds(path: Path = THRESHOLDS) -> dict[str, float]:
     return {f"{section}.{name}": float(v) for section, values in data.items() for name, v in (values or {}).items()}
 
 
-def as_of(case: dict) -> date:
-    value = case["as_of"]
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def as_of(case: dict) -> date | None:
+    """The day the question is asked; a case without one is asked today."""
+    value = case.get("as_of")
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 
 
 def ensure_index(settings) -> None:
@@ -104,7 +107,7 @@ def answer_record(assistant, planner, case: dict) -> dict:
     try:
         answer = assistant.ask(case["question"], as_of=as_of(case), planner=planner)
     except Exception as exc:  # noqa: BLE001 - reported per case and failed by the gate
-        print(f"eval: {case['id']} raised {exc!r}\n{traceback.format_exc(limit=3)}", file=sys.stderr)
+        print(f"eval: {case['id']} raised {exc!r}\n{traceback.format_exc(limit=-3)}", file=sys.stderr)
         return {"answer": "", "abstained": False, "tool_calls": [], "citations": [], "citation_error": None,
                 "error": f"{type(exc).__name__}: {exc}", "ms": (time.perf_counter() - started) * 1000}
     ms = (time.perf_counter() - started) * 1000
@@ -127,9 +130,9 @@ def answer_record(assistant, planner, case: dict) -> dict:
 def run_planner(assistant, cases: list[dict], name: str, ranks: dict) -> dict:
     planner = make_planner(assistant, name)
     records = {case["id"]: answer_record(assistant, planner, case) for case in cases}
-    measured = metrics.answer_metrics(cases, records)
-    measured["ran_without_error"] = metrics.share(r["error"] is None for r in records.values())
-    return {"metrics": measured, "per_category": metrics.per_category(cases, records, ranks), "records": records}
+    values = metrics.answer_metrics(cases, records)
+    values["ran_without_error"] = metrics.share(r["error"] is None for r in records.values())
+    return {"metrics": values, "per_category": metrics.per_category(cases, records, ranks), "records": records}
 
 
 def run_suite(assistant, cases: list[dict], planners: list[str]) -> dict:
@@ -149,13 +152,14 @@ def measured(results: dict) -> dict[str, float | None]:
     return flat
 
 
-def suggested_thresholds(results: dict) -> dict[str, float]:
-    """Minimums just under this run (see metrics.suggest_threshold); the must-be-perfect ones stay at 1.0."""
+def suggested_thresholds(results: dict, perfect: tuple[str, ...] = MUST_BE_PERFECT) -> dict[str, float]:
+    """Minimums just under this run (see metrics.suggest_threshold); the `perfect` ones stay at 1.0.
+    A metric this run could not measure (no cases for it) gets no suggestion."""
     values = measured(results)
     names = [f"retrieval.{m}" for m in GATED_RETRIEVAL]
     names += [f"{p}.{m}" for p in results["planners"] for m in GATED_ANSWERS]
-    return {n: 1.0 if n.split(".")[1] in MUST_BE_PERFECT else metrics.suggest_threshold(values.get(n))
-            for n in names}
+    return {n: 1.0 if n.split(".")[1] in perfect else metrics.suggest_threshold(values[n])
+            for n in names if values.get(n) is not None}
 
 
 def gate(results: dict, thresholds: dict[str, float]) -> list[str]:

@@ -50,12 +50,13 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def built_store(tmp_path_factory) -> Path:
-    """One index of corpus/ for the whole module (about 30 s the first time: it embeds every chunk)."""
+    """One index of corpus/ for the whole module, shared by the tests that only read it."""
     from assistant.config import load_settings
     from ingest.index import build_index
 
     s = load_settings()
     store = tmp_path_factory.mktemp("app") / "store"
+    seed_embedding_cache(store)
     report = build_index(s.corpus_dir, store, s.embedding)
     assert report.chunks > 0 and not report.failed, report.summary()
     return store
@@ -75,6 +76,15 @@ def own_store(built_store, tmp_path, monkeypatch) -> Path:
     shutil.copytree(built_store, store)
     monkeypatch.setenv("ASSISTANT_STORE", str(store))
     return store
+
+
+def seed_embedding_cache(store: Path) -> None:
+    """Reuse the vectors of the project's own index when there is one: they are keyed by model and text hash,
+    so only identical text embedded by the same model is reused; without it the build embeds everything."""
+    cache = ROOT / ".store" / "embeddings.sqlite"
+    if cache.is_file():
+        store.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(cache, store / "embeddings.sqlite")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -152,7 +162,7 @@ def test_rule_question_shows_tool_trace_and_citation(store):
 
 
 def test_document_question_shows_citations_and_scored_passages(store):
-    at = ask(start(), "Hvad er Takstgruppens opgaver?")
+    at = ask(start(), "Hvad siger rammeaftalen om tilbudsportalen?")
     assert "[1]" in reply_text(at)
     assert citation_labels(at)
     passages = trace(at).dataframe[0].value
@@ -161,9 +171,9 @@ def test_document_question_shows_citations_and_scored_passages(store):
 
 
 def test_english_question_is_answered_with_citations(store):
-    at = ask(start(), "Who chairs DASSOS?")
+    at = ask(start(), "What is the task of the joint secretariat?")
+    assert reply_text(at).startswith("The documents say") and "[1]" in reply_text(at)
     assert citation_labels(at)
-    assert last_reply(at).markdown[0].value.strip()
 
 
 def test_as_of_date_changes_the_capacity_answer(store):
@@ -191,7 +201,7 @@ def test_document_text_is_never_rendered_as_html():
     from assistant.ui.text import answer_markdown, md_escape
 
     escaped = md_escape('<img src=x onerror="alert(1)"> **fed** [link](http://x) :red[farve] $x$')
-    assert "<img" not in escaped and "\\<img" in escaped
+    assert re.search(r"(?<!\\)[<>]", escaped) is None and "\\<img" in escaped
     assert "\\*\\*fed\\*\\*" in escaped and "\\[link\\]\\(http" in escaped and "\\:red" in escaped
     assert answer_markdown("Ja [1][2]") == "Ja **\\[1\\]****\\[2\\]**"
     app_code = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "app.py", *(ROOT / "assistant/ui").rglob("*.py")])
@@ -270,7 +280,7 @@ def test_upload_becomes_searchable_in_the_next_question(own_store):
 @pytest.mark.parametrize("filename, data, reason", [
     ("program.exe", b"MZ\x90\x00\x03\x00\x00\x00" * 64, "Filtypen '.exe' kan ikke bruges"),
     ("tom.txt", b"", "Filen er tom"),
-    ("beskadiget.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8, "beskadiget.pdf: "),
+    ("beskadiget.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8, "kan ikke læses som PDF"),
     ("billede.txt", b"\x00\x01\x02binary" * 100, "binær fil"),
 ])
 def test_bad_upload_shows_an_error_and_keeps_the_index(own_store, filename, data, reason):

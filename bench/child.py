@@ -1,0 +1,221 @@
+"""One measurement in a fresh process: `python -m bench.child TASK ...` prints one JSON object on its last line.
+
+A fresh process per measurement keeps imports, caches and memory of one step out of the next, and lets the
+peak memory (ru_maxrss) be that of the step alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+RULE_QUESTION = "Skal en udvidelse med 11 pladser godkendes i DASSOS?"  # golden cap-002
+DOCUMENT_QUESTION = "Hvornår trådte de nye regler for socialtilsyn i kraft?"  # golden doc-019
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def percentiles(ms: list[float]) -> dict:
+    import numpy as np
+
+    if not ms:
+        return {"n": 0, "p50_ms": None, "p95_ms": None, "mean_ms": None, "max_ms": None}
+    a = np.asarray(ms)
+    return {"n": len(ms), "p50_ms": round(float(np.percentile(a, 50)), 1), "p95_ms": round(float(np.percentile(a, 95)), 1),
+            "mean_ms": round(float(a.mean()), 1), "max_ms": round(float(a.max()), 1)}
+
+
+def load_cases(limit: int | None = None) -> list[dict]:
+    from evals.run import load_cases as load
+
+    cases = load()
+    return cases[:limit] if limit else cases
+
+
+def case_date(case: dict) -> date:
+    v = case["as_of"]
+    return v if isinstance(v, date) else date.fromisoformat(str(v))
+
+
+def is_rule(case: dict) -> bool:
+    return case["category"].startswith("rule_")
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+
+def task_ingest(args) -> dict:
+    from ingest.index import build_index
+
+    report = build_index(Path(args.corpus), Path(args.store), args.embedding, force=args.force)
+    return {"docs": report.docs, "chunks": report.chunks, "embedded": report.embedded, "up_to_date": report.up_to_date,
+            "failed": [str(p) for p in report.failed], "seconds": report.seconds, "embed_seconds": report.embed_seconds,
+            "build_id": report.build_id, "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def task_engine(args) -> dict:
+    """The embedding engine alone on (an even sample of) the chunk texts ingest embedded, batched as ingest does."""
+    from ingest.chunk import Chunk
+    from ingest.embeddings import get_embeddings
+    from ingest.index import EMBED_BATCH
+
+    lines = Path(args.chunks).read_text(encoding="utf-8").splitlines()
+    texts = [Chunk(**json.loads(line)).context_text() for line in lines]
+    step = max(1, len(texts) // args.sample) if args.sample else 1
+    sample = texts[::step][: args.sample or None]
+    emb = get_embeddings(args.embedding)
+    t0 = time.perf_counter()
+    emb.embed_documents(["passage"])  # loads the model; not part of the throughput
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(0, len(sample), EMBED_BATCH):
+        emb.embed_documents(sample[i : i + EMBED_BATCH])
+    seconds = time.perf_counter() - t0
+    return {"chunks": len(sample), "of_chunks": len(texts), "seconds": seconds, "load_seconds": load,
+            "chunks_per_s": len(sample) / seconds, "batch": EMBED_BATCH, "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def task_questions(args) -> dict:
+    """In-process latency over the eval questions after warm-up, retrieval-only latency and recall, concurrency."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from bench.recall import SourceMatcher, recall_at
+    from evals import metrics
+
+    settings = load_settings(store_dir=Path(args.store), corpus_dir=Path(args.corpus)).with_(llm_provider="none")
+    assistant = Assistant(settings)
+    cases = load_cases(args.cases)
+    t0 = time.perf_counter()
+    assistant.ask(RULE_QUESTION, as_of=date(2026, 3, 1))
+    assistant.ask(DOCUMENT_QUESTION, as_of=date(2026, 3, 1))
+    warmup = time.perf_counter() - t0
+
+    asks, errors = {"rule": [], "document": []}, []
+    for case in cases:
+        t = time.perf_counter()
+        try:
+            assistant.ask(case["question"], as_of=case_date(case))
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            errors.append(f"{case['id']}: {type(exc).__name__}: {exc}")
+        asks["rule" if is_rule(case) else "document"].append((time.perf_counter() - t) * 1000)
+
+    matcher = SourceMatcher(Path(args.corpus))
+    retrieval = {}
+    for mode in ("hybrid", "dense"):
+        ms, ranks, official = [], [], []
+        for case in metrics.retrieval_cases(cases):
+            t = time.perf_counter()
+            hits = assistant.search(case["question"], k=5, as_of=case_date(case), mode=mode)
+            ms.append((time.perf_counter() - t) * 1000)
+            ranks.append(matcher.first_rank(case["expected_sources"], [(h.chunk.doc_id, h.chunk.text) for h in hits]))
+            official.append(metrics.first_relevant_rank(
+                case["expected_sources"], [{"doc_id": h.chunk.doc_id, "section": h.chunk.section, "text": h.chunk.text}
+                                           for h in hits]))
+        retrieval[mode] = percentiles(ms) | {"recall@5": recall_at(ranks), "recall@5_eval_metric": recall_at(official)}
+
+    out = {"warmup_seconds": warmup, "ask": percentiles(asks["rule"] + asks["document"]),
+           "ask_rule": percentiles(asks["rule"]), "ask_document": percentiles(asks["document"]),
+           "errors": errors, "retrieval": retrieval}
+    if args.concurrency_seconds > 0:
+        out["concurrency"] = concurrency(assistant, cases, args.threads, args.concurrency_seconds)
+    out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return out
+
+
+def concurrency(assistant, cases: list[dict], threads: int, seconds: float) -> dict:
+    """`threads` threads ask the eval questions round-robin through one shared Assistant for `seconds`."""
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+    ms: list[float] = []
+    errors: list[str] = []
+
+    def worker(n: int) -> None:
+        i = n * len(cases) // threads
+        while time.perf_counter() < deadline:
+            case = cases[i % len(cases)]
+            i += 1
+            t = time.perf_counter()
+            try:
+                assistant.ask(case["question"], as_of=case_date(case))
+                err = None
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                err = f"{case['id']}: {type(exc).__name__}: {exc}"
+            with lock:
+                ms.append((time.perf_counter() - t) * 1000)
+                if err:
+                    errors.append(err)
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for th in pool:
+        th.start()
+    for th in pool:
+        th.join()
+    elapsed = time.perf_counter() - started
+    return {"threads": threads, "seconds": elapsed, "questions": len(ms), "qps": len(ms) / elapsed,
+            "errors": len(errors), "error_samples": errors[:5]} | percentiles(ms)
+
+
+def task_recipe_ingest(args) -> dict:
+    from bench import recipe
+
+    return recipe.ingest(Path(args.corpus), Path(args.persist), args.embedding) | {"peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def task_recipe_query(args) -> dict:
+    """The recipe's dense search over the eval questions: latency after warm-up and recall@5."""
+    from bench import recipe
+    from bench.recall import SourceMatcher, recall_at
+    from evals import metrics
+
+    store = recipe.open_store(Path(args.persist), args.embedding)
+    if args.question:  # one cold question: the caller times the whole process
+        return {"hits": len(recipe.search(store, args.question))}
+    recipe.search(store, DOCUMENT_QUESTION)  # warm-up
+    matcher = SourceMatcher(Path(args.corpus))
+    ms, ranks = [], []
+    for case in metrics.retrieval_cases(load_cases(args.cases)):
+        t = time.perf_counter()
+        passages = recipe.search(store, case["question"])
+        ms.append((time.perf_counter() - t) * 1000)
+        ranks.append(matcher.first_rank(case["expected_sources"], passages))
+    return percentiles(ms) | {"recall@5": recall_at(ranks), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+TASKS = {"ingest": task_ingest, "engine": task_engine, "questions": task_questions,
+         "recipe-ingest": task_recipe_ingest, "recipe-query": task_recipe_query}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("task", choices=sorted(TASKS))
+    p.add_argument("--corpus")
+    p.add_argument("--store")
+    p.add_argument("--persist")
+    p.add_argument("--chunks")
+    p.add_argument("--question")
+    p.add_argument("--embedding", default="e5-small")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--sample", type=int, default=0)
+    p.add_argument("--cases", type=int, default=0)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--concurrency-seconds", type=float, default=30)
+    args = p.parse_args(argv)
+    print(json.dumps(TASKS[args.task](args), ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
