@@ -219,4 +219,4 @@ def suggest_threshold(value: float | None, margin: float = 0.02) -> float:
     """Just under a measurement: round down to the hundredth, then 0.02 below (never under 0)."""
     if value is None:
         return 0.0
-    return max(0.0, math.floor(value * 100 + 1e-9) / 100 - margin)
+    return max(0.0, round(math.floor(value * 100 + 1e-9) / 100 - margin, 2))

@@ -83,8 +83,11 @@ def seed_embedding_cache(store: Path) -> None:
     so only identical text embedded by the same model is reused; without it the build embeds everything."""
     cache = ROOT / ".store" / "embeddings.sqlite"
     if cache.is_file():
+        import sqlite3
+
         store.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(cache, store / "embeddings.sqlite")
+        with sqlite3.connect(cache) as src, sqlite3.connect(store / "embeddings.sqlite") as dst:
+            src.backup(dst)  # a consistent copy even while an ingest writes to it
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -186,6 +189,8 @@ def test_as_of_date_changes_the_capacity_answer(store):
     in_2024 = reply_text(at)
     assert "Forretningsudvalget" not in in_2024 and "DASSOS" in in_2024
     assert len([m for m in at.chat_message if m.name == "user"]) == 2  # the conversation is kept
+    next(b for b in at.button if b.label == "Ny samtale").click().run()
+    assert not at.chat_message
 
 
 def test_filters_reach_the_assistant(store):
@@ -195,6 +200,14 @@ def test_filters_reach_the_assistant(store):
     labels = citation_labels(at)
     assert labels and all("dagsorden" in label for label in labels)
     assert "afgrænset: Dagsorden" in plain(last_reply(at).caption[0].value)
+
+
+def test_missing_index_is_one_clear_sentence(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_STORE", str(tmp_path / "tom"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert plain(at.error[0].value).startswith("Der er endnu intet indeks over dokumenterne.")
+    assert not at.chat_input
 
 
 def test_document_text_is_never_rendered_as_html():

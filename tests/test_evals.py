@@ -152,6 +152,7 @@ def _eval(monkeypatch, tmp_path, store, subset, thresholds) -> int:
     return run.main(args)
 
 
+@pytest.mark.slow
 def test_real_subset_passes_its_own_thresholds(monkeypatch, tmp_path, seed_store, subset, subset_thresholds):
     assert _eval(monkeypatch, tmp_path, seed_store, subset, subset_thresholds) == 0
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
@@ -160,6 +161,7 @@ def test_real_subset_passes_its_own_thresholds(monkeypatch, tmp_path, seed_store
     assert "## Retrieval baselines" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_planted_regression_empty_retriever_fails_the_gate(monkeypatch, tmp_path, seed_store, subset,
                                                            subset_thresholds, capsys):
     from assistant.retrieval import Retriever

@@ -121,7 +121,7 @@ def render_trace(answer: Answer) -> None:
 
 def render_tool_call(call) -> None:
     result = call.result or {}
-    st.markdown(md_escape(f"Værktøj: {TOOL_LABELS.get(call.name, call.name)} ({call.name})"))
+    st.markdown("**Værktøj:** " + md_escape(f"{TOOL_LABELS.get(call.name, call.name)} ({call.name})"))
     st.markdown("Argumenter")
     st.json(call.args, expanded=True)
     if "error" in result:

@@ -99,8 +99,8 @@ def render() -> None:
         st.info("Ingen punkter passer til filtrene.")
         return
     st.dataframe(table_rows(rows), hide_index=True, width="stretch",
-                 column_order=("Mødedato", "Organ", "Punkt", "Titel", "Punkttype", "Indstilling", "Status",
-                               "Passage"),
+                 column_order=("Mødedato", "Organ", "Punkt", "Titel", "Passage", "Punkttype", "Indstilling",
+                               "Status"),
                  column_config={"Passage": st.column_config.LinkColumn("Passage", display_text="Læs punktet"),
                                 "Titel": st.column_config.TextColumn("Titel", width="large")})
     st.download_button("Hent som CSV", to_csv(rows), file_name=f"sager-og-beslutninger-{date.today()}.csv",

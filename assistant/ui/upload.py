@@ -11,7 +11,7 @@ import streamlit as st
 
 from assistant.config import Settings
 from assistant.ui import resources
-from assistant.ui.text import KIND_LABELS, kind_label, md_escape
+from assistant.ui.text import date_dk, kind_label, md_escape
 from ingest.loaders import SUPPORTED, LoadError
 
 UPLOAD_KINDS = ("agenda", "minutes", "agreement", "organisation_note", "other")
@@ -122,7 +122,7 @@ def render() -> None:
         st.markdown("**Tilføjede dokumenter**")
         for doc_id, d in sorted(uploads.items(), key=lambda kv: kv[1].get("date", ""), reverse=True):
             st.markdown(md_escape(f"• {d.get('title', doc_id)} – {kind_label(d.get('kind', ''))}, "
-                                  f"{d.get('body', '')}, {d.get('date', '')}"))
+                                  f"{d.get('body', '')}, {date_dk(d.get('date'))}"))
 
 
 def _ingest(s: Settings, filename: str, data: bytes, title: str, kind: str, body: str, on: date) -> UploadOutcome:
@@ -139,5 +139,3 @@ def _ingest(s: Settings, filename: str, data: bytes, title: str, kind: str, body
                       state="complete" if outcome.ok else "error", expanded=False)
     return outcome
 
-
-__all__ = ["handle_upload", "UploadOutcome", "danish_reason", "KIND_LABELS", "render"]

@@ -1,0 +1,290 @@
+"""The benchmark: ingest, questions, concurrency and the LangChain-recipe comparison at growing corpus sizes.
+
+    .venv/bin/python -m bench.run                      # 1x and 10x (about 15 minutes on 2 cores)
+    .venv/bin/python -m bench.run --with-100x          # adds 100x (about 1.5-2 hours)
+    .venv/bin/python -m bench.run --sizes 1 --quick    # a smoke run
+
+Each measurement runs in a fresh process (bench/child.py). Prints Markdown tables; writes
+<out>/bench-<time>.json, <out>/latest.json, <out>/latest.md and cold-ask profiles under <out>/profile/.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import synth
+from bench.child import DOCUMENT_QUESTION, RULE_QUESTION
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = os.environ | {"ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                    "PYTHONPATH": str(ROOT), "ASSISTANT_LLM_PROVIDER": "none"}
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def child(task: str, *args: str) -> tuple[dict, float]:
+    """Run bench.child TASK in a new process; its JSON and the process's wall seconds."""
+    t0 = time.perf_counter()
+    res = subprocess.run([sys.executable, "-m", "bench.child", task, *args], cwd=ROOT, env=ENV,
+                         capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if res.returncode != 0:
+        raise RuntimeError(f"bench.child {task} failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1]), wall
+
+
+def timed_process(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if res.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    return wall
+
+
+def du(path: Path, exclude: tuple[str, ...] = ()) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file() and p.name not in exclude)
+
+
+def fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def tag(scale: float) -> str:
+    return f"{scale:g}x"
+
+
+# --- one corpus size -------------------------------------------------------------------------------
+
+def measure_ingest(corpus: dict, store: Path) -> dict:
+    res, wall = child("ingest", "--corpus", corpus["folder"], "--store", str(store))
+    if res["failed"]:
+        raise RuntimeError(f"ingest failed for {res['failed']}")
+    s = res["seconds"]
+    return res | {"process_seconds": wall, "docs_per_s": res["docs"] / s, "chunks_per_s": res["chunks"] / s,
+                  "tokens_per_s": corpus["tokens"] / s, "embed_share": res["embed_seconds"] / s,
+                  "index_bytes": du(store, exclude=("embeddings.sqlite",)),
+                  "cache_bytes": (store / "embeddings.sqlite").stat().st_size}
+
+
+def measure_size(scale: float, args, out_dir: Path) -> dict:
+    work = Path(args.work).resolve()
+    t = tag(scale)
+    log(f"{t}: corpus")
+    corpus = synth.build_corpus(work / f"corpus-{t}", scale)
+    result: dict = {"scale": scale, "corpus": corpus}
+
+    log(f"{t}: ingest ({corpus['docs']} documents, {corpus['chars']:,} characters), cold embedding cache")
+    store = fresh(work / f"store-{t}")
+    if args.warm_cache:
+        shutil.copyfile(args.warm_cache, store / "embeddings.sqlite")
+        result["warm_cache_used"] = str(args.warm_cache)
+    result["ingest"] = ingest = measure_ingest(corpus, store)
+    log(f"{t}: {ingest['chunks']} chunks in {ingest['seconds']:.1f} s ({ingest['chunks_per_s']:.2f} chunks/s)")
+
+    noop, wall = child("ingest", "--corpus", corpus["folder"], "--store", str(store))
+    result["reingest_unchanged"] = noop | {"process_seconds": wall}
+    cached = fresh(work / f"store-{t}-cached")
+    shutil.copyfile(store / "embeddings.sqlite", cached / "embeddings.sqlite")
+    result["ingest_shared_cache"] = measure_ingest(corpus, cached)
+    shutil.rmtree(cached, ignore_errors=True)
+    log(f"{t}: fresh store sharing the cache: {result['ingest_shared_cache']['seconds']:.1f} s, "
+        f"{result['ingest_shared_cache']['embedded']} embedded")
+
+    chunks = store / "builds" / ingest["build_id"] / "chunks.jsonl"
+    engine, _ = child("engine", "--chunks", str(chunks), "--sample", str(args.engine_sample))
+    result["engine_alone"] = engine
+    log(f"{t}: engine alone {engine['chunks_per_s']:.2f} chunks/s on {engine['chunks']} chunks")
+
+    cold = {}
+    for name, q in (("rule", RULE_QUESTION), ("document", DOCUMENT_QUESTION)):
+        walls = [timed_process([str(BIN / "assistant"), "ask", q, "--json", "--store", str(store)])
+                 for _ in range(args.cold_repeats)]
+        cold[name] = {"question": q, "median_s": statistics.median(walls), "runs_s": walls}
+    result["cold_ask"] = cold
+    log(f"{t}: cold ask rule {cold['rule']['median_s']:.2f} s, document {cold['document']['median_s']:.2f} s")
+
+    q, _ = child("questions", "--store", str(store), "--corpus", corpus["folder"], "--cases", str(args.cases),
+                 "--threads", str(args.threads), "--concurrency-seconds", str(args.concurrency_seconds))
+    result["questions"] = q
+    log(f"{t}: ask p50 {q['ask']['p50_ms']} ms, p95 {q['ask']['p95_ms']} ms; "
+        f"concurrency {q.get('concurrency', {}).get('qps', 0):.1f} q/s")
+
+    if not args.no_recipe:
+        persist = fresh(work / f"recipe-{t}")
+        log(f"{t}: LangChain recipe ingest")
+        ri, wall = child("recipe-ingest", "--corpus", corpus["folder"], "--persist", str(persist))
+        ri |= {"process_seconds": wall, "chunks_per_s": ri["chunks"] / ri["seconds"],
+               "embed_share": ri["embed_seconds"] / ri["seconds"], "index_bytes": du(persist)}
+        rq, _ = child("recipe-query", "--corpus", corpus["folder"], "--persist", str(persist), "--cases", str(args.cases))
+        walls = [child("recipe-query", "--persist", str(persist), "--question", DOCUMENT_QUESTION)[1]
+                 for _ in range(args.cold_repeats)]
+        result["recipe"] = {"ingest": ri, "query": rq, "cold_query_s": statistics.median(walls)}
+        log(f"{t}: recipe {ri['chunks']} chunks in {ri['seconds']:.1f} s; recall@5 {rq['recall@5']:.3f}")
+
+    if not args.no_profile:
+        from bench.profile import profile_cold
+
+        result["profile"] = {name: profile_cold(qq, store, out_dir / "profile", f"cold-ask-{name}-{t}")
+                             for name, qq in (("rule", RULE_QUESTION), ("document", DOCUMENT_QUESTION))}
+    return result
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+def f(v, nd: int = 2) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:,.{nd}f}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def table(head: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render(results: dict) -> str:
+    sizes = results["sizes"]
+    out = [f"Run {results['started']} on {results['machine']} ({results['wall_seconds'] / 60:.1f} min)."]
+    out += ["", "**Ingest** (fresh store, empty embedding cache; rates over build_index's seconds)", ""]
+    out.append(table(
+        ["size", "docs", "chunks", "tokens", "ingest s", "docs/s", "chunks/s", "tokens/s", "embedding share",
+         "engine alone chunks/s", "index on disk", "embedding cache", "peak RSS"],
+        [[tag(r["scale"]), r["ingest"]["docs"], r["ingest"]["chunks"], f(r["corpus"]["tokens"]),
+          f(r["ingest"]["seconds"], 1), f(r["ingest"]["docs_per_s"]), f(r["ingest"]["chunks_per_s"]),
+          f(r["ingest"]["tokens_per_s"], 0), f"{r['ingest']['embed_share']:.0%}",
+          f"{f(r['engine_alone']['chunks_per_s'])} ({r['engine_alone']['chunks']} chunks)",
+          mb(r["ingest"]["index_bytes"]), mb(r["ingest"]["cache_bytes"]), f"{r['ingest']['peak_rss_mb']:.0f} MB"]
+         for r in sizes]))
+    out += ["", "**Re-ingest** (the embedding cache at work)", ""]
+    out.append(table(
+        ["size", "unchanged corpus, same store", "fresh store sharing the cache file", "embedded", "vs cold ingest"],
+        [[tag(r["scale"]), f"{f(r['reingest_unchanged']['seconds'], 2)} s (process {f(r['reingest_unchanged']['process_seconds'], 1)} s)",
+          f"{f(r['ingest_shared_cache']['seconds'], 1)} s", r["ingest_shared_cache"]["embedded"],
+          f"{r['ingest']['seconds'] / r['ingest_shared_cache']['seconds']:.0f}x faster"] for r in sizes]))
+    out += ["", "**Questions** (cold = `assistant ask` in a new process, median; in-process over the eval set after warm-up)", ""]
+    out.append(table(
+        ["size", "cold rule", "cold document", "ask p50", "ask p95", "rule p50", "document p50", "retrieval p50",
+         "retrieval p95", "errors"],
+        [[tag(r["scale"]), f"{r['cold_ask']['rule']['median_s']:.2f} s", f"{r['cold_ask']['document']['median_s']:.2f} s",
+          f"{f(q['ask']['p50_ms'], 0)} ms", f"{f(q['ask']['p95_ms'], 0)} ms", f"{f(q['ask_rule']['p50_ms'], 0)} ms",
+          f"{f(q['ask_document']['p50_ms'], 0)} ms", f"{f(q['retrieval']['hybrid']['p50_ms'], 0)} ms",
+          f"{f(q['retrieval']['hybrid']['p95_ms'], 0)} ms", len(q["errors"])]
+         for r in sizes for q in [r["questions"]]]))
+    conc = [r for r in sizes if "concurrency" in r["questions"]]
+    if conc:
+        out += ["", "**Concurrency** (threads asking the eval questions through one `Assistant`)", ""]
+        out.append(table(["size", "threads", "seconds", "questions", "questions/s", "p50", "p95", "errors"],
+                         [[tag(r["scale"]), c["threads"], f(c["seconds"], 1), c["questions"], f(c["qps"]),
+                           f"{f(c['p50_ms'], 0)} ms", f"{f(c['p95_ms'], 0)} ms", c["errors"]]
+                          for r in conc for c in [r["questions"]["concurrency"]]]))
+    rec = [r for r in sizes if "recipe" in r]
+    if rec:
+        out += ["", "**Against the plain LangChain recipe** (same data, same embedding model; ratio = ours / recipe)", ""]
+        out.append(table(
+            ["size", "chunks ours / recipe", "ingest s ours / recipe", "ratio", "retrieval p50 ours / recipe", "ratio",
+             "retrieval p95 ratio", "cold document ask / cold recipe query", "recall@5 ours (hybrid) / ours dense / recipe"],
+            [[tag(r["scale"]), f"{r['ingest']['chunks']} / {rc['ingest']['chunks']}",
+              f"{f(r['ingest']['seconds'], 1)} / {f(rc['ingest']['seconds'], 1)}",
+              f"{r['ingest']['seconds'] / rc['ingest']['seconds']:.2f}",
+              f"{f(q['hybrid']['p50_ms'], 0)} / {f(rc['query']['p50_ms'], 0)} ms",
+              f"{q['hybrid']['p50_ms'] / rc['query']['p50_ms']:.2f}",
+              f"{q['hybrid']['p95_ms'] / rc['query']['p95_ms']:.2f}",
+              f"{r['cold_ask']['document']['median_s']:.2f} / {rc['cold_query_s']:.2f} s",
+              f"{q['hybrid']['recall@5']:.3f} / {q['dense']['recall@5']:.3f} / {rc['query']['recall@5']:.3f}"]
+             for r in rec for rc, q in [(r["recipe"], r["questions"]["retrieval"])]]))
+    if len(sizes) > 1:
+        base = sizes[0]
+        out += ["", f"**Growth** (each size against {tag(base['scale'])})", ""]
+
+        def g(r, get):
+            return f"{get(r) / get(base):.1f}x"
+
+        out.append(table(
+            ["size", "chunks", "ingest s", "s per chunk", "cold rule", "cold document", "ask p50", "retrieval p50",
+             "questions/s (8 threads)"],
+            [[tag(r["scale"]), g(r, lambda x: x["ingest"]["chunks"]), g(r, lambda x: x["ingest"]["seconds"]),
+              g(r, lambda x: x["ingest"]["seconds"] / x["ingest"]["chunks"]),
+              g(r, lambda x: x["cold_ask"]["rule"]["median_s"]), g(r, lambda x: x["cold_ask"]["document"]["median_s"]),
+              g(r, lambda x: x["questions"]["ask"]["p50_ms"]), g(r, lambda x: x["questions"]["retrieval"]["hybrid"]["p50_ms"]),
+              g(r, lambda x: x["questions"]["concurrency"]["qps"]) if conc else "–"]
+             for r in sizes[1:]]))
+    prof = [r for r in sizes if "profile" in r]
+    if prof:
+        out += ["", "**Cold ask, where the time goes** (pyinstrument; seconds by the package it ran under)", ""]
+        rows = []
+        for r in prof:
+            for name, p in r["profile"].items():
+                top = ", ".join(f"{k} {v:.2f}" for k, v in list(p["by_owner_s"].items())[:6])
+                rows.append([tag(r["scale"]), name, f"{p['plain_wall_s']:.2f} s", top])
+        out.append(table(["size", "question", "wall (no profiler)", "largest owners (s)"], rows))
+    return "\n".join(out) + "\n"
+
+
+# --- entry point -----------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="1,10", help="corpus sizes as multiples of the seed corpus (default 1,10)")
+    p.add_argument("--with-100x", action="store_true", help="add the 100x point (1.5-2 hours on 2 cores)")
+    p.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for JSON, tables and profiles")
+    p.add_argument("--work", default=str(ROOT / "bench" / ".work"), help="folder for corpora and stores (rebuilt)")
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--concurrency-seconds", type=float, default=30)
+    p.add_argument("--engine-sample", type=int, default=128, help="chunks the engine embeds alone (even sample)")
+    p.add_argument("--cold-repeats", type=int, default=3)
+    p.add_argument("--cases", type=int, default=0, help="use only the first N eval cases (0: all)")
+    p.add_argument("--no-recipe", action="store_true", help="skip the LangChain recipe comparison")
+    p.add_argument("--no-profile", action="store_true")
+    p.add_argument("--quick", action="store_true", help="smoke run: 10 cases, 3 s concurrency, 16-chunk engine sample, 1 cold run")
+    p.add_argument("--warm-cache", help="development only: start ingest from this embeddings.sqlite (not a cold ingest)")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.cases, args.concurrency_seconds, args.engine_sample, args.cold_repeats = 10, 3, 16, 1
+    scales = [float(s) for s in args.sizes.split(",") if s.strip()]
+    if args.with_100x and 100.0 not in scales:
+        scales.append(100.0)
+    out_dir = Path(args.out).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "command": " ".join(["python -m bench.run", *sys.argv[1:]]),
+               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               "settings": {k: v for k, v in vars(args).items()}, "sizes": []}
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for scale in scales:
+        results["sizes"].append(measure_size(scale, args, out_dir))
+        results["wall_seconds"] = time.perf_counter() - started
+        for name in (f"bench-{stamp}.json", "latest.json"):
+            (out_dir / name).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    text = render(results)
+    (out_dir / "latest.md").write_text(text, encoding="utf-8")
+    print(text)
+    errors = sum(len(r["questions"]["errors"]) + r["questions"].get("concurrency", {}).get("errors", 0)
+                 for r in results["sizes"])
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
