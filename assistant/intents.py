@@ -7,9 +7,9 @@ from datetime import date
 
 from assistant.slots import extract_dates, extract_places, whole_offer
 
-_APPROVAL = re.compile(r"(godkend\w*|approv\w*|kræve[rs]?|krav|tilladelse|permission|require\w*|need\w*|skal\s+vi|"
+_APPROVAL = re.compile(r"(godkend\w*|forbi\s+dassos|through\s+dassos|bagatelgrænse\w*|bagatel\s+grænse|threshold|de\s+minimis|approv\w*|kræve[rs]?|krav|tilladelse|permission|require\w*|need\w*|skal\s+vi|"
                        r"må\s+vi|may\s+we|can\s+we|kan\s+vi|must|høring\w*|hearing|procedure|fremgangsmåde|hvad\s+skal)", re.I)
-_CAPACITY = re.compile(r"(plads\w*|places?\b|beds?\b|kapacitet\w*|capacity|tilbud\w*|offer\w*|botilbud\w*)", re.I)
+_CAPACITY = re.compile(r"(kapacitetsjuster\w*|kapacitets\s+juster\w*|bagatel\w*|plads\w*|places?\b|beds?\b|kapacitet\w*|capacity|tilbud\w*|offer\w*|botilbud\w*)", re.I)
 _CHANGE = re.compile(r"(lukk\w*|lukning|nedl[æa]g\w*|reducer\w*|udvid\w*|opret\w*|justér\w*|juster\w*|ændr\w*|clos\w*|"
                      r"reduc\w*|expand\w*|add\w*|cut\w*|increas\w*|decreas\w*|adjust\w*|chang\w*|shut\w*|\d|færre|flere|"
                      r"fewer|more)", re.I)
@@ -20,11 +20,11 @@ _WHEN_END = re.compile(r"(slut\w*|udløb\w*|ende\w*|\bend\w*|deadline|frist\w*|h
                        r"afsendt|sendes|fra\s+den|from)", re.I)
 _CHAIR = re.compile(r"(formand\w*|medformand\w*|næstformand\w*|formandskab\w*|chair\w*|co-chair\w*|leder\s+af|leads?\b|heads?\b|"
                     r"udpeg\w*|appoint\w*|who\s+runs)", re.I)
-_MEETING = re.compile(r"(næste\s+møde\w*|next\s+meeting|mødeplan\w*|mødekalender|meeting\s+(plan|calendar|dates?)|møder\s+i\s+20\d\d|"
+_MEETING = re.compile(r"(næste\s+[\w-]*møde\w*|næste\s+\w+\s+møde\w*|holder\s+\S+\s+møde|datoer\s+.*møde|meetings?\s+remain|remaining\s+meetings?|next\s+[\w-]+\s+meeting|møder\s+.*tilbage|next\s+meeting|mødeplan\w*|mødekalender|meeting\s+(plan|calendar|dates?)|møder\s+i\s+20\d\d|"
                       r"meetings?\s+in\s+20\d\d|mødedato\w*|hvornår\s+(holder|mødes|er)\s+.*møde|when\s+(does|is|will)\s+.*meet\w*|"
                       r"punkter\s+til\s+(næste\s+)?møde\w*|items?\s+for\s+the\s+next|submit\s+items|frist\s+for\s+punkter|"
                       r"hvornår\s+mødes|when\s+.*\bmeets?\b\s+next|mødes\s+.*næste|kommende\s+møde\w*|upcoming\s+meeting)", re.I)
-_BODY_FACTS = re.compile(r"(består|sammensat|sammensætning|medlemmer|composition|composed|members?|hvor\s+ofte|how\s+often|"
+_BODY_FACTS = re.compile(r"(gange\s+om\s+året|hvor\s+tit|sidder\s+i|who\s+sits|who\s+is\s+on|består|sammensat|sammensætning|medlemmer|composition|composed|members?|hvor\s+ofte|how\s+often|"
                          r"mødefrekvens|frequency|mødes|meets?\b|opgaver|tasks?|duties|sekretariat\w*|secretariat|forankret|"
                          r"under\s+hvem|parent|reports?\s+to|hvad\s+er\s+|what\s+is\s+|what\s+does|hvad\s+laver|rolle|role)", re.I)
 _FRAMEWORK = re.compile(r"(rammeaftale\w*|framework\s+agreement\w*)", re.I)
@@ -37,6 +37,11 @@ _DECISIONS = re.compile(r"(hvilke\s+sager|which\s+(items|cases|matters)|sager\s+
                         r"hvad\s+blev\s+(besluttet|foreslået|indstillet)|what\s+was\s+(proposed|decided|put)|"
                         r"hvornår\s+(drøftede|diskuterede|behandlede)|when\s+did\s+.*(discuss|treat|approve)|"
                         r"hvad\s+skete|what\s+happened|indstilling|proposed|foreslået)", re.I)
+_HEARING_TYPO = re.compile(r"(hørring\w*|mail\s+høring|høringsperiode|hearing\s+period)", re.I)
+_HEARING_END = re.compile(r"(udløb\w*|slutt?er|ende[rs]?\b|\bends?\b|hvornår|when|hvor\s+mange\s+dage|how\s+many\s+days|"
+                          r"hvor\s+lang|how\s+long|frist\b|deadline)", re.I)
+_THRESHOLD = re.compile(r"(bagatel\w*|threshold|de\s+minimis|grænse)", re.I)
+_FREQUENCY = re.compile(r"(hvor\s+tit|hvor\s+ofte|how\s+often|gange\s+om\s+året|times\s+a\s+year)", re.I)
 _NEXT = re.compile(r"(næste\s+møde|next\s+meeting)", re.I)
 
 
@@ -80,13 +85,16 @@ def recognise(question: str, as_of: date) -> Intent:
     places = extract_places(q)
     slots = {"dates": dates, "body": body, "places": places}
 
-    if _CAPACITY.search(q) and _APPROVAL.search(q) and _CHANGE.search(q) and not _PAST.search(q):
-        slots["whole_offer"] = whole_offer(q)
-        return Intent("capacity", slots)
-    if _HEARING.search(q) and (dates or _WHEN_END.search(q)) and not _CAPACITY.search(q.replace("høringsfrist", "")) or (
-            _HEARING.search(q) and dates):
+    hearing = _HEARING.search(q) or _HEARING_TYPO.search(q)
+    if hearing and (dates or _HEARING_END.search(q)):
         return Intent("hearing", slots)
-    if _MEETING.search(q) or (_NEXT.search(q)):
+    slots["whole_offer"] = whole_offer(q)
+    if _CAPACITY.search(q) and _APPROVAL.search(q) and not _PAST.search(q) and (
+            places is not None or slots["whole_offer"] or _THRESHOLD.search(q) or _CHANGE.search(q)):
+        return Intent("capacity", slots)
+    if hearing:
+        return Intent("hearing", slots)
+    if (_MEETING.search(q) or _NEXT.search(q)) and not (body and _FREQUENCY.search(q)):
         return Intent("meeting", slots)
     if _CHAIR.search(q) and (body or re.search(r"(formand|chair)", q, re.I)):
         return Intent("chair", slots)

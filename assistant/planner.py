@@ -10,6 +10,8 @@ from assistant.intents import Intent, recognise
 from assistant.slots import detect_language
 
 _FRAMEWORK_NAME = re.compile(r"(?:rammeaftale|framework\s+agreement)\s*(20\d\d)\s*[-–/]\s*((?:20)?\d\d)", re.I)
+_OTHER_REGION = re.compile(r"\b(nordjylland\w*|syddanmark\w*|region\s+sjælland|sjælland\w*|hovedstaden\w*|"
+                           r"north\s+denmark|southern\s+denmark|zealand|capital\s+region)\b", re.I)
 _SINCE = re.compile(r"(?:siden|since|efter|after)\s+(20\d\d)\b", re.I)
 
 
@@ -25,6 +27,9 @@ def rule_call(intent: Intent, question: str, as_of: date) -> tuple[str, dict] | 
         if whole and places is not None:
             args["offer_size"] = abs(places)
             args["change"] = -abs(places)
+        elif places is None and not whole:
+            # "Hvad er bagatelgrænsen?": no size given; the rule for a zero change states the threshold.
+            args["change"] = 0
         else:
             args["change"] = places
         return "capacity_adjustment", args
@@ -68,6 +73,13 @@ class DeterministicPlanner:
     def answer(self, question: str, as_of: date, filters=None) -> Answer:
         lang = detect_language(question)
         out = Answer(question=question, answer="", as_of=as_of.isoformat(), language=lang, planner=self.name)
+        other = _OTHER_REGION.search(question)
+        if other:
+            out.abstained = True
+            out.answer = (f"Dokumenterne handler om samarbejdet i Region Midtjylland; de siger intet om {other.group(0)}."
+                          if lang == "da" else
+                          f"The documents cover the cooperation in Central Denmark Region (Midtjylland); they say nothing about {other.group(0)}.")
+            return out
         intent = recognise(question, as_of)
         call = rule_call(intent, question, as_of)
         if call is not None:
@@ -86,7 +98,20 @@ class DeterministicPlanner:
 
             args = {"query": expand_query(question), "since": f"{since.group(1)}-01-01" if since else None,
                     "until": as_of.isoformat()}
+            meeting_days = intent.slots["dates"]
             rows = self.evidence.find_decisions(**args)
+            if meeting_days and not any(r["meeting_date"] in {d.isoformat() for d in meeting_days}
+                                        for r in self.evidence.find_decisions(since=meeting_days[0].isoformat(),
+                                                                              until=meeting_days[-1].isoformat())):
+                day = meeting_days[0]
+                out.abstained = True
+                out.answer = (f"Dokumenterne indeholder hverken dagsorden eller referat fra et møde den {date_short(day.isoformat())}, "
+                              "så de siger ikke, hvad der blev besluttet." if lang == "da" else
+                              f"The documents hold no agenda or minutes of a meeting on {day.isoformat()}, so they do not "
+                              "say what was decided.")
+                out.tool_calls.append(ToolCall("find_decisions", {"since": day.isoformat(), "until": day.isoformat()},
+                                               {"items": []}))
+                return out
             out.tool_calls.append(ToolCall("find_decisions", args, {"items": [_brief(r) for r in rows]}))
             if rows:
                 self.evidence.decisions_answer(out, rows, filters)

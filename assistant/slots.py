@@ -58,7 +58,7 @@ def detect_language(text: str) -> str:
 
 def extract_places(text: str) -> int | None:
     """The number of places the question is about, signed when it says which way ("-5", "reducere med 7")."""
-    low = text.lower()
+    low = strip_dates(text.lower())
     value = None
     m = re.search(r"([+-−]?\s?\d[\d.]*)\s*(?:\w+\s){0,2}?(?:pladser|plads|places|place|beds|seats)\b", low)
     if m:
@@ -97,6 +97,16 @@ _DMY_TXT = re.compile(r"\b(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{4})\b", re.I)
 _MDY_TXT = re.compile(r"\b([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
 
 
+_MONTH_YEAR = re.compile(r"\b(?:i\s+|in\s+)?([a-zæøå]+)\s+(\d{4})\b", re.I)
+
+
+def strip_dates(text: str) -> str:
+    """The text with its dates and years blanked out, so "3. marts 2026" is not read as 2026 places."""
+    for pattern in (_ISO, _DMY_NUM, _DMY_TXT, _MDY_TXT):
+        text = pattern.sub(" ", text)
+    return re.sub(r"\b(19|20)\d\d(\s*[-–/]\s*(19|20)?\d\d)?\b", " ", text)
+
+
 class BadDate(ValueError):
     pass
 
@@ -123,6 +133,11 @@ def extract_dates(text: str) -> list[date]:
         month = MONTHS.get(m.group(1).lower())
         if month:
             add(m.start(), int(m.group(3)), month, int(m.group(2)), m.group(0))
+    if not found:  # "i marts 2022" / "in March 2022": the first of the month
+        for m in _MONTH_YEAR.finditer(text):
+            month = MONTHS.get(m.group(1).lower())
+            if month and len(m.group(1)) >= 3:
+                add(m.start(), int(m.group(2)), month, 1, m.group(0))
     seen, out = set(), []
     for _, d in sorted(found, key=lambda x: x[0]):
         if d not in seen:

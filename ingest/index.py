@@ -201,7 +201,9 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         report.chunks = len(chunks)
         report.skipped = sum(1 for d in docs if prev_docs.get(d.entry.id, {}).get("sha256") == d.sha256)
         report.removed = len(set(prev_docs) - set(doc_table))
-        same_backend = current and current.get("chroma_host", "") == chroma_host
+        # A server on another port is another backend: its collections are not there.
+        same_backend = current and current.get("chroma_host", "") == chroma_host and (
+            not chroma_host or current.get("chroma_port") == chroma_port)
         if (not force and current and current.get("embedding_model") == model and same_backend
                 and {k: v.get("sha256") for k, v in prev_docs.items()} == {k: v["sha256"] for k, v in doc_table.items()}):
             report.up_to_date = True
