@@ -152,7 +152,7 @@ class Evidence:
         """Share of the question's content words (with their Danish glossary terms) found in the passage."""
         from assistant.glossary import expand_query
 
-        terms = set(tokenize(expand_query(question))) - _GENERIC
+        terms = set(tokenize(expand_query(question, replace=True))) - _GENERIC
         if not terms:
             return 0.0
         words = set(tokenize(hit.chunk.context_text()))

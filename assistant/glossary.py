@@ -88,12 +88,18 @@ EN_DA: dict[str, str] = {
 _PHRASES = sorted(EN_DA, key=len, reverse=True)
 
 
-def expand_query(question: str) -> str:
-    """Return the question with the Danish terms for any English domain words it contains."""
+def expand_query(question: str, replace: bool = False) -> str:
+    """Return the question with the Danish terms for any English domain words it contains.
+
+    With replace=True the English phrases are swapped for their Danish terms (used to measure how much
+    of a question the documents cover); otherwise both are kept (used for search).
+    """
     low = question.lower()
     extra: list[str] = []
     for phrase in _PHRASES:
         if re.search(rf"\b{re.escape(phrase)}\b", low):
             extra.append(EN_DA[phrase])
-            low = low.replace(phrase, " ")
+            low = re.sub(rf"\b{re.escape(phrase)}\b", " ", low)
+    if replace:
+        return f"{low} {' '.join(extra)}"
     return question if not extra else f"{question} {' '.join(extra)}"

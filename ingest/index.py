@@ -21,14 +21,15 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ingest.chunk import Chunk
 from ingest.keyword import KeywordIndex
 from ingest.pipeline import LoadedDocument, Problem, find_sources, load_document
 from ingest.loaders import LoadError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CURRENT = "current.json"
 EMBED_BATCH = 32
@@ -86,6 +87,8 @@ class EmbeddingCache:
             db.close()
 
     def get_many(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        import numpy as np  # here, not at the top: the read side imports this module for rule questions too
+
         out: dict[str, np.ndarray] = {}
         with self._db() as db:
             for i in range(0, len(hashes), 500):
@@ -96,6 +99,8 @@ class EmbeddingCache:
         return out
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        import numpy as np
+
         with self._db() as db:
             db.executemany("INSERT OR REPLACE INTO vec VALUES (?,?,?)",
                            [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()])
@@ -124,6 +129,13 @@ def vector_store(client, collection: str, embeddings):
 
     return Chroma(client=client, collection_name=collection, embedding_function=embeddings,
                   collection_metadata={"hnsw:space": "cosine"})
+
+
+def open_collection(client, name: str, create: bool = False):
+    """A build's collection through chromadb alone (no LangChain wrapper): its vectors are always ours."""
+    if create:
+        return client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+    return client.get_collection(name, embedding_function=None)
 
 
 def chunk_metadata(c: Chunk) -> dict:
@@ -171,6 +183,8 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
                 chroma_port: int = 8000, force: bool = False,
                 progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Sync the index with the sources (corpus + uploads). Unchanged text is never re-embedded."""
+    import numpy as np
+
     from ingest.embeddings import get_embeddings
 
     started = time.perf_counter()
@@ -235,10 +249,10 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         build_dir.mkdir(parents=True)
         collection = f"chunks_{build_id.replace('-', '_')}"
         client = chroma_client(store_dir, build_id, chroma_host, chroma_port)
-        store = vector_store(client, collection, embeddings)
+        store = open_collection(client, collection, create=True)
         for start in range(0, len(chunks), 1000):
             part = chunks[start : start + 1000]
-            store._collection.add(  # noqa: SLF001 - vectors are precomputed (cached); no re-embedding
+            store.add(  # vectors are precomputed (cached); no re-embedding
                 ids=[c.id for c in part],
                 embeddings=[vectors[hashes[start + j]].tolist() for j in range(len(part))],
                 documents=[c.text for c in part],
