@@ -42,7 +42,9 @@ WHOLE_OFFER = re.compile(
     r"offer\s+clos\w+|closure\s+of\s+(an?|the|our)\s+(whole\s+)?(offer|service))", re.I)
 NOT_WHOLE = re.compile(r"(ikke\s+hele|uden\s+at\s+lukke|not\s+the\s+whole|not\s+closing\s+the|without\s+closing|"
                        r"af\s+pladserne|del\s+af\s+tilbuddet|part\s+of\s+the\s+offer|resten\s+fortsætter|"
-                       r"the\s+rest\s+(stays|remains|continues)|fortsat\s+drift)", re.I)
+                       r"the\s+rest\s+(stays|remains|continues)|fortsat\s+drift|tilbuddet\s+fortsætter|fortsætter\s+driften|"
+                       r"keeps\s+running|continues\s+to\s+run|stays\s+open|remains\s+open|\bkun\s+(reducer|nedlægg|lukk)\w*|"
+                       r"\bonly\s+(reduc|clos|cut)\w*|(reducer\w*|reduc\w*)\s+(et\s+|an\s+|the\s+|vores\s+|our\s+)?(bo)?(tilbud\w*|offer)\s+(med|by))", re.I)
 
 
 def detect_language(text: str) -> str:
