@@ -12,6 +12,9 @@ OVERLAP_CHARS = 200
 
 _ITEM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 _PART = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
+# A line ending in one of these words continues on the next line: it is prose, not a heading.
+_CONTINUES = {"og", "i", "af", "på", "til", "for", "med", "som", "at", "de", "der", "en", "et", "om", "samt",
+              "eller", "fra", "ved", "under", "over", "hvor", "the", "of", "and", "in", "to"}
 _BULLET = re.compile(r"^[•\-–o*]\s")
 
 
@@ -87,6 +90,8 @@ def _is_heading(lines: list[str], i: int) -> bool:
         return False
     if re.search(r"\d{4}$", line) and len(line.split()) <= 2:
         return False
+    if line.split()[-1].lower() in _CONTINUES or "/" in line:
+        return False  # a wrapped sentence ("… institutionerne Koglen og") or a link remnant
     prev = lines[i - 1].strip() if i > 0 else ""
     nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
     if prev and prev[-1] not in ".:!?":
@@ -100,7 +105,8 @@ def split_headings(text: str) -> list[Section]:
     sections = [Section("", "Indledning", "", [])]
     for i, line in enumerate(lines):
         if _is_heading(lines, i):
-            sections.append(Section("", line.strip(), "", []))
+            # The heading stays in the text too: a misread first line of a paragraph is not lost.
+            sections.append(Section("", line.strip(), "", [line]))
         else:
             sections[-1].lines.append(line)
     merged: list[Section] = []
@@ -109,13 +115,13 @@ def split_headings(text: str) -> list[Section]:
         if carry is not None:
             s = Section("", f"{carry.title} – {s.title}", "", carry.lines + [""] + s.lines)
             carry = None
-        if len("\n".join(s.lines).strip()) < 150:
+        if len("\n".join(s.lines).strip()) - len(s.title) < 150:
             carry = s
             continue
         merged.append(s)
     if carry is not None:
         if merged:
-            merged[-1].lines.extend([""] + [carry.title] + carry.lines)
+            merged[-1].lines.extend([""] + carry.lines)
         else:
             merged.append(carry)
     return merged

