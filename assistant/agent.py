@@ -7,32 +7,27 @@ from __future__ import annotations
 
 import json
 import logging
-import operator
 import re
-import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from langchain.agents.middleware import AgentMiddleware, AgentState, ExtendedModelResponse, ModelResponse
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.types import Command
-from pydantic import BaseModel, Field, ValidationError
-from typing_extensions import NotRequired
+from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, ToolCall
+from assistant.factcheck import disagreements  # noqa: F401 - re-exported
+from assistant.toolcalls import PlannerState, ToolCallGuard, text_tool_calls  # noqa: F401 - re-exported
 from assistant.evidence import Evidence, sentences
 from assistant.intents import recognise
 from assistant.planner import DeterministicPlanner, call_rule, rule_call
 from assistant.retrieval import Filters
-from assistant.slots import BadDate, detect_language, extract_dates
-from ingest.clean import normalize_ws
+from assistant.slots import detect_language
 from ingest.keyword import tokenize
 
 log = logging.getLogger(__name__)
 
 PROVIDERS = ("ollama", "openai")
 MAX_MODEL_CALLS = 6  # a question needs at most a few tool rounds; more means the model is looping
-MAX_REPAIRS = 2  # times the model is told its tool call was invalid before the run ends
 PASSAGE_CHARS = 1200  # passage text shown to the model; citations always quote the full chunk
 
 
@@ -79,10 +74,6 @@ Værktøjer / tools: {tools}. Kald kun disse. / Call only these. Kan du ikke kal
 
 # --- the run's state and tools -----------------------------------------------------------------------------
 
-class PlannerState(AgentState):
-    notes: NotRequired[Annotated[list[str], operator.add]]
-
-
 class SearchArgs(BaseModel):
     query: str = Field(description="Søgetekst på dansk eller engelsk / search text in Danish or English")
     k: int = Field(5, ge=1, le=8, description="Antal passager / number of passages")
@@ -116,188 +107,6 @@ class _Run:
                          "chunk-id, kilde og tekst. / Search the documents; returns passages with ref, chunk id, label "
                          "and text."))
 
-
-# --- text tool calls -----------------------------------------------------------------------------------------
-
-_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
-_NAME_KEYS = ("name", "tool", "tool_name", "function", "action")
-_ARG_KEYS = ("arguments", "args", "parameters", "input", "tool_input", "action_input")
-
-
-def text_tool_calls(text: str) -> list[dict]:
-    """Tool calls a model wrote as JSON text, as [{"name", "args"}]; [] when the text holds none."""
-    blocks = [m.group(1) for m in _FENCE.finditer(text)] or [text]
-    calls: list[dict] = []
-    for block in blocks:
-        for obj in _json_values(block):
-            calls.extend(_as_calls(obj))
-    return calls
-
-
-def _json_values(text: str) -> list:
-    decoder, out, i = json.JSONDecoder(), [], 0
-    while True:
-        starts = [p for p in (text.find("{", i), text.find("[", i)) if p >= 0]
-        if not starts:
-            return out
-        i = min(starts)
-        try:
-            value, i = decoder.raw_decode(text, i)
-            out.append(value)
-        except ValueError:
-            i += 1
-
-
-def _as_calls(obj) -> list[dict]:
-    if isinstance(obj, list):
-        return [c for item in obj for c in _as_calls(item)]
-    if not isinstance(obj, dict):
-        return []
-    if isinstance(obj.get("tool_calls"), list):
-        return _as_calls(obj["tool_calls"])
-    if isinstance(obj.get("function"), dict):
-        return _as_calls(obj["function"])
-    name = next((obj[k] for k in _NAME_KEYS if isinstance(obj.get(k), str)), None)
-    arg_key = next((k for k in _ARG_KEYS if k in obj), None)
-    if name is None or (arg_key is None and len(obj) > 1):
-        return []
-    args = obj.get(arg_key) if arg_key else {}
-    if isinstance(args, str):
-        try:
-            args = json.loads(args)
-        except ValueError:
-            pass
-    return [{"name": name.strip(), "args": {} if args is None else args}]
-
-
-def _invalid_args(tool, args) -> str | None:
-    """Why the arguments do not fit the tool's schema, or None when they do."""
-    if not isinstance(args, dict):
-        return "the arguments must be a JSON object"
-    schema = tool.args_schema
-    if isinstance(schema, type) and issubclass(schema, BaseModel):
-        try:
-            schema.model_validate(args)
-        except ValidationError as exc:
-            return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.errors())
-    return None
-
-
-class ToolCallGuard(AgentMiddleware):
-    """Turns text-JSON tool calls into real ones and rejects unknown tools or bad arguments, telling the model why."""
-
-    state_schema = PlannerState
-
-    def __init__(self, tools):
-        super().__init__()
-        self.by_name = {t.name: t for t in tools}
-
-    def wrap_model_call(self, request, handler):
-        notes: list[str] = []
-        for attempt in range(MAX_REPAIRS + 1):
-            response = handler(request)
-            msg = next((m for m in response.result if isinstance(m, AIMessage)), None)
-            if msg is None:
-                return response
-            native = bool(msg.tool_calls)
-            wanted = msg.tool_calls if native else text_tool_calls(msg.text)
-            if not wanted:
-                break
-            valid, problems = [], []
-            for call in wanted:
-                tool = self.by_name.get(call["name"])
-                if tool is None:
-                    problems.append(f"unknown tool '{call['name']}'")
-                elif why := _invalid_args(tool, call["args"]):
-                    problems.append(f"invalid arguments for {call['name']}: {why}")
-                else:
-                    valid.append({"name": call["name"], "args": call["args"], "type": "tool_call",
-                                  "id": call.get("id") or f"call_{uuid.uuid4().hex[:12]}"})
-            notes += [f"rejected tool call from the model: {p}" for p in problems]
-            if valid:
-                if not native or problems:
-                    response = ModelResponse(result=[AIMessage(content="", tool_calls=valid, id=msg.id,
-                                                               response_metadata=msg.response_metadata)])
-                break
-            if attempt == MAX_REPAIRS:
-                notes.append("the model made no valid tool call after being told the valid tools; the run ended")
-                response = ModelResponse(result=[AIMessage(content="", id=msg.id)])
-                break
-            shown = msg.text or json.dumps([{"name": c["name"], "arguments": c["args"]} for c in wanted],
-                                           ensure_ascii=False)
-            request = request.override(messages=[*request.messages, AIMessage(content=shown),
-                                                 HumanMessage(content=self.correction(problems))])
-        if notes:
-            return ExtendedModelResponse(model_response=response, command=Command(update={"notes": notes}))
-        return response
-
-    def correction(self, problems: list[str]) -> str:
-        return ("Dit værktøjskald blev afvist / your tool call was rejected: " + "; ".join(problems) + ". "
-                "Gyldige værktøjer / valid tools: " + ", ".join(self.by_name) + ". Kald et af dem med gyldige "
-                "argumenter, eller svar uden værktøj. / Call one of them with valid arguments, or answer without a tool.")
-
-    def wrap_tool_call(self, request, handler):
-        # Bad input a tool raises becomes an error result the model can read, not a crashed run.
-        try:
-            return handler(request)
-        except (ValueError, TypeError) as exc:
-            call = request.tool_call
-            return ToolMessage(content=json.dumps({"error": str(exc)}, ensure_ascii=False),
-                               tool_call_id=call["id"], name=call["name"], status="error")
-
-
-# --- checking the model's text against a rule result ---------------------------------------------------------
-
-_NO_APPROVAL = re.compile(
-    r"\b(no|not|without|doesn't|does\s+not|don't|do\s+not|isn't|is\s+not|needn't|need\s+not|never|ikke|ingen|uden|"
-    r"behøver\s+ikke)\b[^.?!\n]{0,40}?\b(approv\w*|permission|consent|godkend\w*|tilladelse)\w*"
-    r"|\b(approv\w*|godkend\w*)[^.?!\n]{0,30}?\b(not|isn't|ikke|unødvendig\w*)\b", re.I)
-_APPROVAL = re.compile(
-    r"\b(requires?|required|needs?|needed|must|has\s+to|have\s+to|subject\s+to|necessary|yes|kræver|kræves|krævet|skal|"
-    r"nødvendig\w*|påkrævet|ja)\b[^.?!\n]{0,40}?\b(approv\w*|godkend\w*)"
-    r"|\b(approv\w*|godkend\w*)[^.?!\n]{0,30}?\b(required|needed|necessary|kræves|påkrævet|nødvendig)", re.I)
-_DEPENDS = re.compile(r"\b(afhænge\w*|afhængig|kommer\s+an\s+på|depends?|depending|hvis|if|unless|medmindre)\b", re.I)
-_NAMED_PERIOD = re.compile(r"(20\d\d)\s*[-–/]\s*(?:20)?(\d\d)\b")
-
-
-def disagreements(result: dict, text: str) -> list[str]:
-    """How the model's text departs from a rule result (empty when it states the tool's outcome)."""
-    fields, tool = result.get("fields") or {}, result.get("tool", "")
-    problems = []
-    if tool == "capacity_adjustment":
-        says_no = bool(_NO_APPROVAL.search(text))
-        says_yes = bool(_APPROVAL.search(_NO_APPROVAL.sub(" ", text)))
-        approval = fields.get("approval_required")
-        if not fields.get("procedure_applies", True):
-            if says_no or says_yes:
-                problems.append("the procedure does not apply to this offer, but the text states an approval outcome")
-        elif approval is True and (says_no or not says_yes):
-            problems.append("the tool says approval is required")
-        elif approval is False and (says_yes or not says_no):
-            problems.append("the tool says no approval is required")
-        elif approval is None and not _DEPENDS.search(text):
-            problems.append("the tool says it depends on whether the whole offer closes")
-    for key in ("deadline", "next_meeting", "item_deadline"):
-        if isinstance(fields.get(key), str) and not _mentions_date(text, date.fromisoformat(fields[key])):
-            problems.append(f"{key} {fields[key]} is missing or different")
-    if tool == "who_chairs" and fields.get("chair") and normalize_ws(fields["chair"]).lower() not in \
-            normalize_ws(text).lower():
-        problems.append(f"the chair is {fields['chair']}")
-    if tool in ("framework_period", "tariff_agreement") and fields.get("agreement"):
-        m = _NAMED_PERIOD.search(fields["agreement"])
-        if m and not any(a == m.groups() for a in _NAMED_PERIOD.findall(text)):
-            problems.append(f"the agreement is {fields['agreement']}")
-    return problems
-
-
-def _mentions_date(text: str, day: date) -> bool:
-    try:
-        return day in extract_dates(text)
-    except BadDate:
-        return False
-
-
-# --- the planner ---------------------------------------------------------------------------------------------
 
 class ModelPlanner:
     """Answers with a chat model that calls our tools; the Answer has the deterministic planner's format."""
