@@ -227,7 +227,23 @@ class Evidence:
                 break
         if not picked and hits:
             picked.append((hits[0], (sentences(hits[0].chunk.text) or [hits[0].chunk.text])[0]))
-        return picked
+        return [(h, self._with_list(h.chunk.text, s)) for h, s in picked]
+
+    @staticmethod
+    def _with_list(text: str, sentence: str, limit: int = 450) -> str:
+        """A sentence that introduces a list ("… af følgende medlemmer:") is quoted with the list."""
+        if not sentence.rstrip().endswith(":"):
+            return sentence
+        start = text.find(sentence)
+        if start < 0:
+            return sentence
+        end = start + len(sentence)
+        tail = text[end : end + limit]
+        cut = tail.rfind("\n") if len(tail) == limit else len(tail)
+        paragraph_end = tail.find("\n\n", 1)
+        if 0 < paragraph_end < cut and tail[paragraph_end:].lstrip()[:1] not in ("•", "-", "–"):
+            cut = paragraph_end
+        return text[start : end + max(cut, 0)].rstrip()
 
     def _idf(self, term: str) -> float:
         import math

@@ -23,7 +23,10 @@ def seed_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("seed-store")
     cache = ROOT / ".store" / "embeddings.sqlite"
     if cache.exists():  # reuse vectors a developer already computed; a fresh clone computes them
-        shutil.copyfile(cache, store / "embeddings.sqlite")
+        import sqlite3
+
+        with sqlite3.connect(cache) as src, sqlite3.connect(store / "embeddings.sqlite") as dst:
+            src.backup(dst)  # a consistent copy even while an ingest writes to it
     report = build_index(CORPUS, store, "e5-small")
     assert not report.failed, report.failed
     return store

@@ -49,16 +49,10 @@ pytestmark = pytest.mark.slow
 # --- fixtures ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built_store(tmp_path_factory) -> Path:
-    """One index of corpus/ for the whole module, shared by the tests that only read it."""
-    from assistant.config import load_settings
-    from ingest.index import build_index
-
-    s = load_settings()
+def built_store(seed_store, tmp_path_factory) -> Path:
+    """The session's seed index (tests/conftest.py), copied once for this module's read-only tests."""
     store = tmp_path_factory.mktemp("app") / "store"
-    seed_embedding_cache(store)
-    report = build_index(s.corpus_dir, store, s.embedding)
-    assert report.chunks > 0 and not report.failed, report.summary()
+    shutil.copytree(seed_store, store)
     return store
 
 
@@ -76,18 +70,6 @@ def own_store(built_store, tmp_path, monkeypatch) -> Path:
     shutil.copytree(built_store, store)
     monkeypatch.setenv("ASSISTANT_STORE", str(store))
     return store
-
-
-def seed_embedding_cache(store: Path) -> None:
-    """Reuse the vectors of the project's own index when there is one: they are keyed by model and text hash,
-    so only identical text embedded by the same model is reused; without it the build embeds everything."""
-    cache = ROOT / ".store" / "embeddings.sqlite"
-    if cache.is_file():
-        import sqlite3
-
-        store.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(cache) as src, sqlite3.connect(store / "embeddings.sqlite") as dst:
-            src.backup(dst)  # a consistent copy even while an ingest writes to it
 
 
 # --- helpers -------------------------------------------------------------------------------------

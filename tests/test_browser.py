@@ -6,6 +6,7 @@ The screenshot lands in artifacts/app-browser.png.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,22 +33,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def built_store(tmp_path_factory) -> Path:
-    """An index of corpus/ in a temporary store; reuses the project's embedding cache when there is one."""
-    from assistant.config import load_settings
-    from ingest.index import build_index
-
-    s = load_settings()
+def built_store(seed_store, tmp_path_factory) -> Path:
+    """The session's seed index (tests/conftest.py), copied for the server this module starts."""
     store = tmp_path_factory.mktemp("browser") / "store"
-    cache = ROOT / ".store" / "embeddings.sqlite"
-    if cache.is_file():
-        import sqlite3
-
-        store.mkdir(parents=True)
-        with sqlite3.connect(cache) as src, sqlite3.connect(store / "embeddings.sqlite") as dst:
-            src.backup(dst)  # a consistent copy even while an ingest writes to it
-    report = build_index(s.corpus_dir, store, s.embedding)
-    assert report.chunks > 0 and not report.failed, report.summary()
+    shutil.copytree(seed_store, store)
     return store
 
 
