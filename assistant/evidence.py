@@ -6,6 +6,7 @@ from datetime import date
 
 from assistant.answer import Answer, Citation, date_short
 from assistant.retrieval import Filters, Hit, Retriever
+from assistant.slots import strip_dates
 from ingest.chunk import Chunk
 from ingest.clean import normalize_ws
 from ingest.keyword import tokenize
@@ -15,6 +16,7 @@ from ingest.keyword import tokenize
 ABSTAIN_MIN_DENSE = 0.845
 ABSTAIN_MIN_COVERAGE = 0.34
 
+_AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 _QUANTITY = re.compile(r"(hvor\s+mange|hvor\s+meget|antal|how\s+many|how\s+much|number\s+of|hvor\s+stor|how\s+large|procent|percent)", re.I)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}")
 
@@ -209,8 +211,8 @@ class Evidence:
                 # Danish compounds: "døgnpladser" answers a question about "pladser".
                 score += 0.5 * sum(self._idf(t) for t in terms - words
                                    if len(t) >= 4 and any(t in w for w in words))
-                if wants_number and re.search(r"\d", s):
-                    score += 2.0
+                if wants_number and _AMOUNT.search(strip_dates(s)):
+                    score += 4.0  # a count or amount, not a date or a year
                 if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
                     score *= 0.5  # a heading, not an answer
                 scored.append((score - 0.3 * rank, rank, h, s))
@@ -260,5 +262,5 @@ _CASE_WORDS = set(tokenize("sag sager punkt punkter forelagt behandlet drøftet 
 # Words that say nothing about the topic of a question.
 _GENERIC = set(tokenize(
     "hvad hvem hvornår hvordan hvilke hvilken hvorfor sige siger står dokument dokumenterne dokumenter "
-    "what who when how which why say says document documents tell about please venligst "
+    "what who when how which why say says document documents tell about please venligst mange many much "
     "dassos midtjylland kommune kommuner region"))
