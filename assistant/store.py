@@ -37,6 +37,8 @@ class LiveIndex:
 
     def _check_model(self, spec: str) -> None:
         recorded = self.record.get("embedding_model", "")
+        if spec == self.record.get("embedding_spec"):
+            return  # the spec that built the index names the same model; no need to load the embedding stack
         from ingest.embeddings import EmbeddingConfigError, get_embeddings
 
         try:

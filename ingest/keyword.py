@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
 _TOKEN = re.compile(r"[0-9a-zæøåäöéü]+(?:[.-][0-9a-zæøåäöéü]+)*", re.IGNORECASE)
@@ -17,11 +17,17 @@ STOPWORDS = set(
 )
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+_local = threading.local()
 
-    return snowballstemmer.stemmer("danish")
+
+def _stemmer():
+    """One stemmer per thread: a snowball stemmer keeps its working state on the instance."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("danish")
+    return stemmer
 
 
 def tokenize(text: str) -> list[str]:
