@@ -59,30 +59,31 @@ class LiveIndex:
         current = read_current(self.store_dir)
         return bool(current) and current["build_id"] != self.build_id
 
-    def vector_store(self):
+    def collection(self):
+        """The build's Chroma collection, opened with chromadb alone: the read path needs no langchain_chroma."""
         if self._vs is None:
             with self._lock:
                 if self._vs is None:
-                    from ingest.embeddings import get_embeddings
-                    from ingest.index import chroma_client, vector_store
+                    from ingest.index import chroma_client, open_collection
 
                     client = chroma_client(self.store_dir, self.build_id, self.record.get("chroma_host", ""),
                                            self.record.get("chroma_port", 8000))
-                    self._vs = vector_store(client, self.record["collection"], get_embeddings(self.embedding_spec))
+                    self._vs = open_collection(client, self.record["collection"])
         return self._vs
 
     def dense_search(self, query: str, k: int, allowed: set[str] | None) -> list[tuple[str, float]]:
-        vs = self.vector_store()
+        from ingest.embeddings import get_embeddings
+
+        collection = self.collection()
         where = None
         if allowed is not None:
             if not allowed:
                 return []
             doc_ids = sorted({self.chunks[i].doc_id for i in allowed})
             where = {"doc_id": {"$in": doc_ids}}
-        vec = vs._embedding_function.embed_query(query)  # noqa: SLF001 - query prefix handled by our adapter
+        vec = get_embeddings(self.embedding_spec).embed_query(query)
         n = min(max(k * 3, k), len(self.chunks))
-        res = vs._collection.query(query_embeddings=[vec], n_results=n, where=where,  # noqa: SLF001
-                                   include=["distances"])
+        res = collection.query(query_embeddings=[vec], n_results=n, where=where, include=["distances"])
         out = []
         for cid, dist in zip(res["ids"][0], res["distances"][0]):
             if allowed is None or cid in allowed:

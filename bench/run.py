@@ -1,7 +1,7 @@
 """The benchmark: ingest, questions, concurrency and the LangChain-recipe comparison at growing corpus sizes.
 
-    .venv/bin/python -m bench.run                      # 1x and 10x (about 15 minutes on 2 cores)
-    .venv/bin/python -m bench.run --with-100x          # adds 100x (about 1.5-2 hours)
+    .venv/bin/python -m bench.run                      # 1x and 10x (13.5 min on 2 idle cores)
+    .venv/bin/python -m bench.run --with-100x          # adds 100x (about 1 h 45 min or more)
     .venv/bin/python -m bench.run --sizes 1 --quick    # a smoke run
 
 Each measurement runs in a fresh process (bench/child.py). Prints Markdown tables; writes
@@ -25,6 +25,7 @@ from bench.child import DOCUMENT_QUESTION, RULE_QUESTION
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+PACKAGES = ("assistant", "ingest", "rules", "evals", "bench")
 ENV = os.environ | {"ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
                     "PYTHONPATH": str(ROOT), "ASSISTANT_LLM_PROVIDER": "none"}
 
@@ -167,7 +168,8 @@ def table(head: list[str], rows: list[list]) -> str:
 
 def render(results: dict) -> str:
     sizes = results["sizes"]
-    out = [f"Run {results['started']} on {results['machine']} ({results['wall_seconds'] / 60:.1f} min)."]
+    load = f"load average {results['loadavg_start'][0]:.1f} at the start, {results['loadavg_end'][0]:.1f} at the end"
+    out = [f"Run {results['started']} on {results['machine']} ({results['wall_seconds'] / 60:.1f} min; {load})."]
     out += ["", "**Ingest** (fresh store, empty embedding cache; rates over build_index's seconds)", ""]
     out.append(table(
         ["size", "docs", "chunks", "tokens", "ingest s", "docs/s", "chunks/s", "tokens/s", "embedding share",
@@ -196,9 +198,9 @@ def render(results: dict) -> str:
     conc = [r for r in sizes if "concurrency" in r["questions"]]
     if conc:
         out += ["", "**Concurrency** (threads asking the eval questions through one `Assistant`)", ""]
-        out.append(table(["size", "threads", "seconds", "questions", "questions/s", "p50", "p95", "errors"],
+        out.append(table(["size", "threads", "seconds", "questions", "questions/s", "p50", "p95", "errors", "mismatches"],
                          [[tag(r["scale"]), c["threads"], f(c["seconds"], 1), c["questions"], f(c["qps"]),
-                           f"{f(c['p50_ms'], 0)} ms", f"{f(c['p95_ms'], 0)} ms", c["errors"]]
+                           f"{f(c['p50_ms'], 0)} ms", f"{f(c['p95_ms'], 0)} ms", c["errors"], c.get("mismatches", "–")]
                           for r in conc for c in [r["questions"]["concurrency"]]]))
     rec = [r for r in sizes if "recipe" in r]
     if rec:
@@ -253,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", default=str(ROOT / "bench" / ".work"), help="folder for corpora and stores (rebuilt)")
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--concurrency-seconds", type=float, default=30)
-    p.add_argument("--engine-sample", type=int, default=128, help="chunks the engine embeds alone (even sample)")
+    p.add_argument("--engine-sample", type=int, default=64, help="chunks the engine embeds alone (even sample)")
     p.add_argument("--cold-repeats", type=int, default=3)
     p.add_argument("--cases", type=int, default=0, help="use only the first N eval cases (0: all)")
     p.add_argument("--no-recipe", action="store_true", help="skip the LangChain recipe comparison")
@@ -268,14 +270,18 @@ def main(argv: list[str] | None = None) -> int:
         scales.append(100.0)
     out_dir = Path(args.out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Cold starts should not include compiling our sources (PYTHONDONTWRITEBYTECODE may be set); as test.sh does.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *PACKAGES], cwd=ROOT, check=True,
+                   capture_output=True)
     started = time.perf_counter()
     results = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "command": " ".join(["python -m bench.run", *sys.argv[1:]]),
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "settings": {k: v for k, v in vars(args).items()}, "sizes": []}
+               "settings": {k: v for k, v in vars(args).items()}, "loadavg_start": os.getloadavg(), "sizes": []}
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for scale in scales:
         results["sizes"].append(measure_size(scale, args, out_dir))
         results["wall_seconds"] = time.perf_counter() - started
+        results["loadavg_end"] = os.getloadavg()
         for name in (f"bench-{stamp}.json", "latest.json"):
             (out_dir / name).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     text = render(results)

@@ -135,14 +135,6 @@ def chroma_client(store_dir: Path, build_id: str, host: str = "", port: int = 80
     return chromadb.PersistentClient(path=str(Path(store_dir) / "builds" / build_id / "chroma"), settings=chroma_settings)
 
 
-def vector_store(client, collection: str, embeddings):
-    """LangChain's Chroma over our client and our embedding model (never Chroma's default one)."""
-    from langchain_chroma import Chroma
-
-    return Chroma(client=client, collection_name=collection, embedding_function=embeddings,
-                  collection_metadata={"hnsw:space": "cosine"})
-
-
 def open_collection(client, name: str, create: bool = False):
     """A build's collection through chromadb alone (no LangChain wrapper): its vectors are always ours."""
     if create:
