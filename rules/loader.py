@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .schema import (BodiesFile, CapacityFile, ChairsFile, Dated, Fact, FrameworkFile,
-                     MeetingsFile, Source, TariffFile)
+                     MeetingsFile, ScopeFile, Source, TariffFile)
 
 DATA_DIR = Path(__file__).parent / "data"
 FILES: dict[str, type[BaseModel]] = {
@@ -21,6 +21,7 @@ FILES: dict[str, type[BaseModel]] = {
     "meetings": MeetingsFile,
     "framework_agreements": FrameworkFile,
     "tariff_agreements": TariffFile,
+    "scope": ScopeFile,
 }
 _LABEL_KEYS = ("id", "version", "name", "body", "date")
 M = TypeVar("M", bound=BaseModel)

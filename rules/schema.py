@@ -300,3 +300,24 @@ class TariffVersion(Dated):
 class TariffFile(Strict):
     description: str
     versions: list[TariffVersion] = Field(min_length=1)
+
+
+# scope.yaml ------------------------------------------------------------------------------
+
+class Region(Strict):
+    name_da: str
+    name_en: str
+    aliases: list[str] = Field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [self.name_da, self.name_en, *self.aliases]
+
+
+class ScopeFile(Strict):
+    """The deployment profile: the region, municipalities and bodies the rule data covers."""
+
+    region: Region
+    municipalities: list[str] = Field(min_length=1)
+    other_regions: list[Region] = Field(default_factory=list)
+    bodies: list[str] = Field(min_length=1)
+    steering_body: str
