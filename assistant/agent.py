@@ -17,11 +17,11 @@ from pydantic import BaseModel, Field
 from assistant.answer import Answer, ToolCall
 from assistant.factcheck import disagreements  # noqa: F401 - re-exported
 from assistant.toolcalls import PlannerState, ToolCallGuard, text_tool_calls  # noqa: F401 - re-exported
-from assistant.evidence import Evidence, sentences
-from assistant.intents import recognise
+from assistant.evidence import Evidence, document_answer, rule_answer
 from assistant.planner import DeterministicPlanner, call_rule, rule_call
 from assistant.retrieval import Filters
 from assistant.slots import detect_language
+from assistant.spans import sentences
 from ingest.keyword import tokenize
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ class ModelPlanner:
         if not rules and not decisions and run.searches and self.evidence.is_silent(
                 question, [h for hits in run.searches for h in hits]):
             out.notes.append("the documents are silent on the question; the standard wording is used")
-            self.evidence.document_answer(out, filters)
+            document_answer(self.evidence, out, filters)
             return
         body = self._cite_passages(out, text, run)
         marks = []
@@ -223,7 +223,7 @@ class ModelPlanner:
                 seen.add(key)
                 results.append(c.result)
         if not results:
-            call = rule_call(recognise(question, as_of), question, as_of)
+            call = rule_call(question, as_of)
             if call is not None:
                 result = call_rule(*call)
                 out.tool_calls.append(ToolCall(call[0], call[1], result))
@@ -236,7 +236,7 @@ class ModelPlanner:
     def _rule_wording(self, out: Answer, result: dict) -> str:
         """The tool's own answer in the question's language, citing into `out` as Evidence.rule_answer does."""
         part = Answer(question=out.question, answer="", language=out.language, citations=out.citations)
-        self.evidence.rule_answer(part, result)
+        rule_answer(self.evidence, part, result)
         out.notes += part.notes
         return part.answer
 

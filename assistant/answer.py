@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from ingest.clean import normalize_ws
+from ingest.dates import date_da, date_short  # noqa: F401 - re-exported for the UI
 
 
 @dataclass
@@ -40,6 +41,9 @@ class Answer:
     planner: str = "deterministic"
     passages: list[dict] = field(default_factory=list)  # retrieved passages with scores (the trace)
     notes: list[str] = field(default_factory=list)  # e.g. rejected tool calls, fallbacks
+    route: str = ""  # the tool the question was routed to (search_documents, find_decisions or a rule tool)
+    slots: dict = field(default_factory=dict)  # what was read from the question (places, body, dates, ...)
+    date_used: str = ""  # the date the tools used, when the question named one other than as_of
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -79,12 +83,35 @@ def check_citations(answer: Answer, chunk_texts: dict[str, str]) -> None:
             raise CitationError(f"the answer refers to [{m}] but has {len(answer.citations)} citations")
 
 
-def date_da(d: date) -> str:
-    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-              "november", "december"]
-    return f"{d.day}. {months[d.month - 1]} {d.year}"
+@dataclass
+class AnswerPart:
+    """What one component contributes: text with [n] markers numbered within its own citations."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    passages: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def date_short(iso: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d.day}.{d.month}.{d.year}"
+def attach(out: Answer, *parts: AnswerPart) -> Answer:
+    """Join parts into the answer: one citation per passage, markers renumbered to the joined list."""
+    from assistant.citations import renumber
+
+    texts = [out.answer] if out.answer else []
+    for part in parts:
+        mapping = {}
+        for n, c in enumerate(part.citations, start=1):
+            same = next((i for i, o in enumerate(out.citations, start=1) if o.chunk_id == c.chunk_id
+                         and normalize_ws(c.quote) in normalize_ws(o.quote)), None)
+            if same is None:
+                out.citations.append(c)
+                same = len(out.citations)
+            mapping[n] = same
+        if part.text:
+            texts.append(renumber(part.text, mapping))
+        out.passages += part.passages
+        out.notes += part.notes
+    out.answer = "\n".join(texts)
+    out.abstained = bool(parts) and all(p.abstained for p in parts)
+    return out

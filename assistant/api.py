@@ -48,15 +48,19 @@ class Assistant:
 
     # --- questions -------------------------------------------------------------------------------
 
-    def ask(self, question: str, as_of: date | None = None, filters: Filters | None = None, planner=None) -> Answer:
+    def ask(self, question: str, as_of: date | None = None, filters: Filters | None = None, planner=None,
+            history: list[Answer] | None = None) -> Answer:
+        """Answer one question; `history` holds the conversation's earlier answers, for short follow-ups."""
         question = (question or "").strip()
         if not question:
-            raise ValueError("The question is empty: write a question in Danish or English.")
+            raise ValueError("Spørgsmålet er tomt: skriv et spørgsmål på dansk eller engelsk.")
         if len(question) > MAX_QUESTION_CHARS:
             # Long pasted text: keep the end, where the question usually is.
             question = question[-MAX_QUESTION_CHARS:]
         as_of = as_of or date.today()
         planner = planner or self.planner()
+        if history:
+            return planner.answer(question, as_of, filters, history=history)
         return planner.answer(question, as_of, filters)
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None, as_of: date | None = None,

@@ -1,38 +1,18 @@
-"""Turning tool results and retrieved passages into cited answer text (shared by both planners)."""
+"""Answer parts from the index: a rule result cited, passages quoted, decision-register items listed."""
 from __future__ import annotations
 
-import re
+import math
 from datetime import date
 
-from assistant.answer import Answer, Citation, date_short
+from assistant.abstention import silence, weighted_coverage
+from assistant.answer import AnswerPart
+from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.slots import strip_dates
-from ingest.chunk import Chunk
+from assistant.spans import Span, answer_type, best_span, focus_terms, sentences
+from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
+from ingest.dates import date_short
 from ingest.keyword import tokenize
-
-# Calibrated on the golden set's document questions (best dense cosine and term coverage of the top hits of
-# answerable vs. abstain cases, listed by evals/calibrate.py): below both, the documents are silent.
-ABSTAIN_MIN_DENSE = 0.845
-ABSTAIN_MIN_COVERAGE = 0.34
-
-_AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
-_QUANTITY = re.compile(r"(hvor\s+mange|hvor\s+meget|antal|how\s+many|how\s+much|number\s+of|hvor\s+stor|how\s+large|procent|percent)", re.I)
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}")
-
-
-_ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences and bullet lines of a passage; abbreviations ("ca.", "bl.a.") and dates do not end one."""
-    parts: list[str] = []
-    for p in (x.strip() for x in _SENT_SPLIT.split(text)):
-        if parts and _ABBREVIATION.search(parts[-1]):
-            parts[-1] = f"{parts[-1]} {p}"
-        elif p:
-            parts.append(p)
-    return [p for p in parts if len(p) > 25]
 
 
 class Evidence:
@@ -43,44 +23,85 @@ class Evidence:
         self.index = retriever.index
         self.register_path = register_path
 
-    # --- citations -------------------------------------------------------------------------------
+    def citations(self) -> CitationList:
+        return CitationList(lambda cid: self.index.chunks[cid].text)
 
-    def cite_chunk(self, chunk: Chunk, quote: str) -> Citation:
-        section = f"pkt. {chunk.section} {chunk.section_title}" if chunk.section else chunk.section_title
-        return Citation(doc_id=chunk.doc_id, title=chunk.title, date=chunk.date, section=section.strip(),
-                        quote=quote.strip(), source=chunk.source, chunk_id=chunk.id, body=chunk.body, kind=chunk.kind)
+    def idf(self, term: str) -> float:
+        n = len(self.index.keyword.ids) or 1
+        df = len(self.index.keyword.postings.get(term, ())) or n
+        return math.log(1 + n / df)
 
-    def find_quote(self, doc_id: str, quote: str, section: str = "") -> Chunk | None:
-        """The indexed chunk of a document that contains a quote (whitespace-insensitive)."""
-        q = normalize_ws(quote)
-        candidates = [c for c in self.index.chunks.values() if c.doc_id == doc_id and q in normalize_ws(c.text)]
-        if section:
-            preferred = [c for c in candidates if c.section == section.split()[0]]
-            candidates = preferred or candidates
-        return candidates[0] if candidates else None
+    def terms(self, question: str) -> set[str]:
+        """The question's content terms (stemmed), English domain words joined by their Danish terms."""
+        from assistant.glossary import expand_query
 
-    def add_citation(self, out: Answer, citation: Citation) -> int:
-        for n, c in enumerate(out.citations, start=1):
-            if c.chunk_id == citation.chunk_id and c.quote == citation.quote:
-                return n
-        out.citations.append(citation)
-        return len(out.citations)
+        return set(tokenize(expand_query(question))) - GENERIC
 
-    # --- rule answers ----------------------------------------------------------------------------
+    # --- rule results ----------------------------------------------------------------------------
 
-    def rule_answer(self, out: Answer, result: dict) -> None:
-        text = result["answer_da"] if out.language == "da" else result["answer_en"]
-        marks = []
+    def rule_part(self, result: dict, text: str) -> AnswerPart:
+        """The rule's own wording, with its source quotes cited."""
+        cites, marks, notes = self.citations(), [], []
         for rc in result.get("citations", []):
-            chunk = self.find_quote(rc["doc_id"], rc["quote"], rc.get("section", ""))
+            chunk = find_quote(self.index.chunks.values(), rc["doc_id"], rc["quote"], rc.get("section", ""))
             if chunk is None:
-                out.notes.append(f"source quote of {result['tool']} not found in the index: {rc['doc_id']}")
+                notes.append(f"source quote of {result['tool']} not found in the index: {rc['doc_id']}")
                 continue
-            marks.append(self.add_citation(out, self.cite_chunk(chunk, rc["quote"])))
+            marks.append(cites.add(chunk, rc["quote"]))
         if marks:
-            text += " " + "".join(f"[{n}]" for n in sorted(set(marks)))
-        out.answer = text
-        out.abstained = not result.get("known", True)
+            text += " " + markers(marks)
+        return AnswerPart(text, cites.items, abstained=not result.get("known", True), notes=notes)
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def search(self, question: str, as_of: date, filters: Filters | None, k: int = 5) -> list[Hit]:
+        return self.retriever.search(question, k=k, filters=filters, as_of=as_of)
+
+    def spans(self, question: str, hits: list[Hit], n: int = 4) -> list[tuple[Hit, Span]]:
+        terms, kind, focus = self.terms(question), answer_type(question), focus_terms(question)
+        out = []
+        for rank, h in enumerate(hits[:n]):
+            span = best_span(terms, h.chunk.text, kind, self.idf, focus)
+            if span is not None:
+                out.append((h, Span(span.text, span.score - 0.3 * rank, span.carries_answer)))
+        return out
+
+    def coverage(self, question: str, hits: list[Hit]) -> float:
+        terms = self.terms(question)
+        return max((weighted_coverage(terms, set(tokenize(h.chunk.context_text())), self.idf) for h in hits[:3]),
+                   default=0.0)
+
+    def document_part(self, question: str, lang: str, as_of: date, filters: Filters | None,
+                      region: str | None = None, hits: list[Hit] | None = None) -> AnswerPart:
+        """Quoted answer spans of the best passages, or a truthful abstention with the closest passages."""
+        hits = self.search(question, as_of, filters) if hits is None else hits
+        passages = [h.to_dict() for h in hits]
+        spans = self.spans(question, hits)
+        best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        why = silence(best_dense, self.coverage(question, hits), [s for _, s in spans], answer_type(question))
+        cites = self.citations()
+        if why:
+            for h in hits[:2]:
+                first = (sentences(h.chunk.text) or [h.chunk.text[:200]])[0]
+                cites.add(h.chunk, first)
+            return AnswerPart(silent_text(lang, why, region), cites.items, abstained=True, passages=passages,
+                              notes=[f"abstained: {why}"])
+        ranked = sorted(spans, key=lambda x: -x[1].score)
+        top = ranked[0][1].score
+        lines, proposal = [], False
+        for h, s in ranked[:3]:
+            if lines and s.score < 0.5 * top:
+                break
+            n = cites.add(h.chunk, s.text)
+            if is_proposal(h.chunk.kind, h.chunk.text, s.text):
+                proposal = True
+                lines.append(f"• «{normalize_ws(s.text)}» [{n}] " +
+                             ("(forslag i en dagsorden)" if lang == "da" else "(a proposal in an agenda)"))
+            else:
+                lines.append(f"• «{normalize_ws(s.text)}» [{n}]")
+        head = "Det fremgår af dokumenterne:" if lang == "da" else "The documents say (quoted in Danish):"
+        text = "\n".join([head, *lines] + ([proposal_note(lang)] if proposal else []))
+        return AnswerPart(text, cites.items, passages=passages)
 
     # --- decision register -----------------------------------------------------------------------
 
@@ -97,7 +118,7 @@ class Evidence:
         """Items whose title shares a content word with the question; else those whose recommendation does."""
         if not query:
             return rows
-        q = set(tokenize(query)) - _GENERIC - _CASE_WORDS
+        q = set(tokenize(query)) - GENERIC - CASE_WORDS
 
         def shares(text: str) -> bool:
             words = set(tokenize(text))
@@ -108,159 +129,65 @@ class Evidence:
             return by_title
         return [r for r in rows if shares(" ".join(x["text"] for x in r.get("recommendations", [])))]
 
-    def decisions_answer(self, out: Answer, rows: list[dict], filters: Filters | None) -> None:
-        lines = []
+    def decisions_part(self, question: str, lang: str, rows: list[dict]) -> AnswerPart:
+        cites, lines = self.citations(), []
+        chunks = self.index.chunks.values()
         for r in rows[:5]:
             cit = r["citation"]
-            chunk = self.find_quote(cit["doc_id"], cit["quote"], r["item_no"])
-            mark = ""
-            if chunk is not None:
-                mark = f" [{self.add_citation(out, self.cite_chunk(chunk, cit['quote']))}]"
+            chunk = find_quote(chunks, cit["doc_id"], cit["quote"], r["item_no"])
+            mark = f" [{cites.add(chunk, cit['quote'])}]" if chunk is not None else ""
             when = date_short(r["meeting_date"])
             verbs = ", ".join(x["verb"] for x in r.get("recommendations", []))
             if r["status"] == "decided":
-                lines.append((f"• {r['body']} {when}, pkt. {r['item_no']} {r['title']}: besluttet: {r.get('decision_text') or ''}".strip()
-                              if out.language == "da" else
-                              f"• {r['body']} {when}, item {r['item_no']} {r['title']}: decided: {r.get('decision_text') or ''}".strip()) + mark)
+                lines.append((f"• {r['body']} {when}, pkt. {r['item_no']} {r['title']}: besluttet: "
+                               f"{r.get('decision_text') or ''}" if lang == "da" else
+                               f"• {r['body']} {when}, item {r['item_no']} {r['title']}: decided: "
+                               f"{r.get('decision_text') or ''}").strip() + mark)
             else:
                 lines.append((f"• Forelagt {r['body']} på mødet {when}, pkt. {r['item_no']} «{r['title']}» "
                               f"(indstilling: {verbs or 'ingen'}; dagsordenen er et forslag, ikke en beslutning)"
-                              if out.language == "da" else
+                              if lang == "da" else
                               f"• Put forward to {r['body']} at the meeting of {when}, item {r['item_no']} «{r['title']}» "
                               f"(recommendation: {verbs or 'none'}; an agenda is a proposal, not a decision)") + mark)
-        head = ("Dagsordenspunkter i dokumenterne, der svarer til spørgsmålet:" if out.language == "da"
+        head = ("Dagsordenspunkter i dokumenterne, der svarer til spørgsmålet:" if lang == "da"
                 else "Agenda items in the documents that match the question:")
-        tail = ("Dokumenterne indeholder ingen referater, så udfaldet af møderne fremgår ikke."
-                if out.language == "da" else
-                "The documents hold no minutes, so the outcome of the meetings is not recorded.")
-        if any(r["status"] == "decided" for r in rows):
-            tail = ""
+        tail = "" if any(r["status"] == "decided" for r in rows) else (
+            "Dokumenterne indeholder ingen referater, så udfaldet af møderne fremgår ikke." if lang == "da" else
+            "The documents hold no minutes, so the outcome of the meetings is not recorded.")
         # What the top item's case description says, quoted: the background a reader asks for.
         top = rows[0]
-        item_hits = [Hit(c, 1.0) for c in self.index.chunks.values()
-                     if c.doc_id == top["doc_id"] and c.section == top["item_no"]]
+        item_hits = [Hit(c, 1.0) for c in chunks if c.doc_id == top["doc_id"] and c.section == top["item_no"]]
+        cited = {c.chunk_id for c in cites.items}
         details = []
-        cited = {normalize_ws(c.quote).lstrip("• ") for c in out.citations}
-        for hit, sent in self.best_sentences(out.question, item_hits, n=3, skip=cited)[:2]:
-            n = self.add_citation(out, self.cite_chunk(hit.chunk, sent))
-            details.append(f"  «{normalize_ws(sent)}» [{n}]")
+        for h, s in self.spans(question, [h for h in item_hits if h.chunk.id not in cited], n=2)[:1]:
+            details.append(f"  «{normalize_ws(s.text)}» [{cites.add(h.chunk, s.text)}]")
         if details:
-            details.insert(0, "Fra sagsfremstillingen:" if out.language == "da" else "From the case description:")
-        out.answer = "\n".join([head, *lines, *details] + ([tail] if tail else []))
-
-    # --- document answers ------------------------------------------------------------------------
-
-    def coverage(self, question: str, hit: Hit) -> float:
-        """Share of the question's content words (with their Danish glossary terms) found in the passage."""
-        from assistant.glossary import expand_query
-
-        terms = set(tokenize(expand_query(question, replace=True))) - _GENERIC
-        if not terms:
-            return 0.0
-        words = set(tokenize(hit.chunk.context_text()))
-        return len(terms & words) / len(terms)
-
-    def is_silent(self, question: str, hits: list[Hit]) -> bool:
-        if not hits:
-            return True
-        best_dense = max((h.dense_score or 0.0) for h in hits)
-        best_cov = max(self.coverage(question, h) for h in hits[:3])
-        return best_dense < ABSTAIN_MIN_DENSE and best_cov < ABSTAIN_MIN_COVERAGE
-
-    def document_answer(self, out: Answer, filters: Filters | None, k: int = 5) -> None:
-        hits = self.retriever.search(out.question, k=k, filters=filters, as_of=date.fromisoformat(out.as_of))
-        out.passages = [h.to_dict() for h in hits]
-        if self.is_silent(out.question, hits):
-            out.abstained = True
-            out.answer = ("Det siger dokumenterne ikke noget om. De nærmeste passager er vist under kilderne."
-                          if out.language == "da" else
-                          "The documents do not say. The closest passages are shown below.")
-            for h in hits[:2]:
-                first = (sentences(h.chunk.text) or [h.chunk.text[:200]])[0]
-                self.add_citation(out, self.cite_chunk(h.chunk, first))
-            return
-        picked = self.best_sentences(out.question, hits)
-        lines = []
-        for hit, sent in picked:
-            n = self.add_citation(out, self.cite_chunk(hit.chunk, sent))
-            lines.append(f"• «{normalize_ws(sent)}» [{n}]")
-        if out.language == "da":
-            head = "Det fremgår af dokumenterne:"
-        else:
-            head = "The documents say (quoted in Danish):"
-        notes = []
-        if any(h.chunk.kind == "agenda" and re.match(r"[•\-]?\s*(godkend|drøft|beslut|orienter|tager|nedsæt)", s, re.I)
-               for h, s in picked):
-            notes.append("Bemærk: En dagsordens indstilling er et forslag til mødet, ikke en beslutning."
-                         if out.language == "da" else
-                         "Note: an agenda's recommendation (Indstilling) is a proposal to the meeting, not a decision.")
-        out.answer = "\n".join([head, *lines, *notes])
-
-    def best_sentences(self, question: str, hits: list[Hit], n: int = 3,
-                       skip: set[str] = frozenset()) -> list[tuple[Hit, str]]:
-        """The sentences that answer: most (idf-weighted) question terms, a number when one is asked for."""
-        from assistant.glossary import expand_query
-
-        terms = set(tokenize(expand_query(question))) - _GENERIC
-        wants_number = bool(_QUANTITY.search(question))
-        scored = []
-        for rank, h in enumerate(hits[:4]):
-            for s in sentences(h.chunk.text):
-                words = set(tokenize(s))
-                score = sum(self._idf(t) for t in terms & words)
-                # Danish compounds: "døgnpladser" answers a question about "pladser".
-                score += 0.5 * sum(self._idf(t) for t in terms - words
-                                   if len(t) >= 4 and any(t in w for w in words))
-                if wants_number and _AMOUNT.search(strip_dates(s)):
-                    score += 4.0  # a count or amount, not a date or a year
-                if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
-                    score *= 0.5  # a heading, not an answer
-                scored.append((score - 0.3 * rank, rank, h, s))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        picked, seen = [], set()
-        for score, _, h, s in scored:
-            if score <= 0 and picked:
-                break
-            if s in seen or normalize_ws(s).lstrip("• ") in skip:
-                continue
-            seen.add(s)
-            picked.append((h, s))
-            if len(picked) >= n:
-                break
-        if not picked and hits:
-            picked.append((hits[0], (sentences(hits[0].chunk.text) or [hits[0].chunk.text])[0]))
-        return [(h, self._with_list(h.chunk.text, s)) for h, s in picked]
-
-    @staticmethod
-    def _with_list(text: str, sentence: str, limit: int = 450) -> str:
-        """A sentence that introduces a list ("… af følgende medlemmer:") is quoted with the list."""
-        if not sentence.rstrip().endswith(":"):
-            return sentence
-        start = text.find(sentence)
-        if start < 0:
-            return sentence
-        end = start + len(sentence)
-        tail = text[end : end + limit]
-        cut = tail.rfind("\n") if len(tail) == limit else len(tail)
-        paragraph_end = tail.find("\n\n", 1)
-        if 0 < paragraph_end < cut and tail[paragraph_end:].lstrip()[:1] not in ("•", "-", "–"):
-            cut = paragraph_end
-        return text[start : end + max(cut, 0)].rstrip()
-
-    def _idf(self, term: str) -> float:
-        import math
-
-        n = len(self.index.keyword.ids) or 1
-        df = len(self.index.keyword.postings.get(term, ())) or n
-        return math.log(1 + n / df)
+            details.insert(0, "Fra sagsfremstillingen:" if lang == "da" else "From the case description:")
+        return AnswerPart("\n".join([head, *lines, *details] + ([tail] if tail else [])), cites.items)
 
 
 # Words that ask about cases in general, not about a topic.
-_CASE_WORDS = set(tokenize("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
-                           "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet"))
+CASE_WORDS = set(tokenize("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
+                          "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet"))
 
 # Words that say nothing about the topic of a question.
-_GENERIC = set(tokenize(
+GENERIC = set(tokenize(
     "hvad hvem hvornår hvordan hvilke hvilken hvorfor sige siger står dokument dokumenterne dokumenter "
     "what who when how which why say says document documents tell about please venligst mange many much "
-    "dassos midtjylland kommune kommuner region"))
+    "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
+    "ifølge according skal kan vil var blev har være været does do did was were are be"))
+
+
+# --- for the agent: fill an Answer the way the deterministic planner does --------------------------
+
+def rule_answer(evidence: Evidence, out, result: dict):
+    from assistant.answer import attach
+
+    text = result["answer_da"] if out.language == "da" else result["answer_en"]
+    return attach(out, evidence.rule_part(result, text))
+
+
+def document_answer(evidence: Evidence, out, filters):
+    from assistant.answer import attach
+
+    return attach(out, evidence.document_part(out.question, out.language, date.fromisoformat(out.as_of), filters))

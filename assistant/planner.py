@@ -1,55 +1,23 @@
-"""The deterministic planner: recognise the intent, call the same tools as the agent, compose a cited answer."""
+"""The deterministic planner: read the slots, route by evidence, call the same tools as the agent, compose."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
-from assistant.answer import Answer, Citation, ToolCall, date_short
+from assistant.answer import Answer, AnswerPart, ToolCall, attach
 from assistant.evidence import Evidence
-from assistant.intents import Intent, recognise
-from assistant.slots import detect_language
+from assistant.router import RULE_TOOLS, TOOL_WORDS, Route, route
+from assistant.slots import Slots, prepare, read_slots
+from assistant.wording import date_note, frame_yes_no, ignored_note
+from ingest.dates import date_short
+from ingest.keyword import tokenize
 
-_FRAMEWORK_NAME = re.compile(r"(?:rammeaftale|framework\s+agreement)\s*(20\d\d)\s*[-–/]\s*((?:20)?\d\d)", re.I)
-_OTHER_REGION = re.compile(r"\b(nordjylland\w*|syddanmark\w*|region\s+sjælland|sjælland\w*|hovedstaden\w*|"
-                           r"north\s+denmark|southern\s+denmark|zealand|capital\s+region)\b", re.I)
-_SINCE = re.compile(r"(?:siden|since|efter|after)\s+(20\d\d)\b", re.I)
-
-
-def rule_call(intent: Intent, question: str, as_of: date) -> tuple[str, dict] | None:
-    """Which rule tool, with which arguments; None when the intent is not procedural."""
-    s = intent.slots
-    first_date = s["dates"][0] if s["dates"] else None
-    on = first_date or as_of
-    if intent.name == "capacity":
-        places = s["places"]
-        whole = s.get("whole_offer")
-        args: dict = {"on": on.isoformat(), "whole_offer_closes": whole}
-        if whole and places is not None:
-            args["offer_size"] = abs(places)
-            args["change"] = -abs(places)
-        elif places is None and not whole:
-            # "Hvad er bagatelgrænsen?": no size given; the rule for a zero change states the threshold.
-            args["change"] = 0
-        else:
-            args["change"] = places
-        return "capacity_adjustment", args
-    if intent.name == "hearing":
-        return "hearing_deadline", {"sent": on.isoformat()}
-    if intent.name == "chair":
-        return "who_chairs", {"body": s["body"] or "DASSOS", "on": on.isoformat()}
-    if intent.name == "body":
-        return "body_facts", {"body": s["body"], "on": on.isoformat()}
-    if intent.name == "meeting":
-        return "meeting_calendar", {"body": s["body"] or "DASSOS", "after": on.isoformat()}
-    if intent.name == "framework":
-        m = _FRAMEWORK_NAME.search(question)
-        if m:
-            end = m.group(2)[-2:]
-            return "framework_period", {"agreement": f"Rammeaftale {m.group(1)}-{end}"}
-        return "framework_period", {"on": on.isoformat()}
-    if intent.name == "tariff":
-        return "tariff_agreement", {"on": on.isoformat()}
-    return None
+# A passage must hold at least this share of the question words a rule result leaves uncovered to win.
+PASSAGE_WINS = 0.5
+_FOLLOW_UP = re.compile(r"^(og|and|men|but|hvad med|what about|how about|hvad hvis|what if|hvis|if|også|also|"
+                        r"samme|same|i stedet|instead)\b", re.I)
+_PRONOUN = re.compile(r"\b(den|det|dem|denne|dette|it|its|them|they|this)\b", re.I)
 
 
 def call_rule(name: str, args: dict) -> dict:
@@ -64,60 +32,151 @@ def call_rule(name: str, args: dict) -> dict:
         return {"error": str(exc)}
 
 
+def rule_call(question: str, as_of: date) -> tuple[str, dict] | None:
+    """Which rule tool, with which arguments; None when the question is not procedural (used by the agent)."""
+    q = prepare(question)
+    r = route(q, read_slots(q), as_of)
+    return (r.tool, r.args) if r.tool in RULE_TOOLS else None
+
+
+def follow_up(question: str, slots: Slots, previous: Answer | None, as_of: date) -> tuple[Slots, Route] | None:
+    """A short question that leans on the previous turn: its tool, with the new slots over the old ones."""
+    if previous is None or not previous.route or len(question.split()) > 10:
+        return None
+    if not (_FOLLOW_UP.search(question) or _PRONOUN.search(question)):
+        return None
+    old = previous.slots or {}
+    fresh = route(question, slots, as_of)
+    if fresh.tool in RULE_TOOLS and fresh.tool != "body_facts":
+        if slots.body is None and old.get("body") and "body" in fresh.args:
+            return slots, replace(fresh, args={**fresh.args, "body": old["body"]})
+        return None
+    if slots.body is None and old.get("body") and re.search(r"formand|chair", question, re.I):
+        args = {"body": old["body"], "on": fresh.on.isoformat()}
+        return slots, Route("who_chairs", args, ("a follow-up about the previous body",), True, fresh.on,
+                            fresh.date_note)
+    if previous.route not in RULE_TOOLS:
+        return None
+    args = dict(previous.tool_calls[0].args) if previous.tool_calls else {}
+    on = fresh.on if fresh.date_note else date.fromisoformat(previous.date_used or previous.as_of)
+    for key in ("on", "sent", "after"):
+        if key in args:
+            args[key] = on.isoformat()
+    if previous.route == "capacity_adjustment" and slots.places is not None:
+        direction = slots.places.direction or old.get("direction")
+        change = -slots.places.count if direction == -1 else slots.places.count
+        args.update(change=change, offer_size=slots.places.count if args.get("whole_offer_closes") else None)
+        if args.get("whole_offer_closes"):
+            args["change"] = -slots.places.count
+    elif slots.body and "body" in args:
+        args["body"] = slots.body
+    elif not fresh.date_note:
+        return None
+    return slots, Route(previous.route, args, ("a follow-up to the previous question",), False, on, fresh.date_note)
+
+
 class DeterministicPlanner:
     name = "deterministic"
 
     def __init__(self, evidence: Evidence):
         self.evidence = evidence
 
-    def answer(self, question: str, as_of: date, filters=None) -> Answer:
-        lang = detect_language(question)
+    def answer(self, question: str, as_of: date, filters=None, history: list[Answer] | None = None) -> Answer:
+        q = prepare(question)
+        slots = read_slots(q)
+        lang = slots.language
         out = Answer(question=question, answer="", as_of=as_of.isoformat(), language=lang, planner=self.name)
-        other = _OTHER_REGION.search(question)
-        if other:
-            out.abstained = True
-            out.answer = (f"Dokumenterne handler om samarbejdet i Region Midtjylland; de siger intet om {other.group(0)}."
-                          if lang == "da" else
-                          f"The documents cover the cooperation in Central Denmark Region (Midtjylland); they say nothing about {other.group(0)}.")
-            return out
-        intent = recognise(question, as_of)
-        call = rule_call(intent, question, as_of)
-        if call is not None:
-            name, args = call
-            result = call_rule(name, args)
-            out.tool_calls.append(ToolCall(name, args, result))
-            if "error" in result:
-                out.answer = result["error"]
-                out.abstained = True
-                return out
-            self.evidence.rule_answer(out, result)
-            return out
-        if intent.name == "decisions":
-            since = _SINCE.search(question)
-            from assistant.glossary import expand_query
+        previous = history[-1] if history else None
+        chosen = follow_up(q, slots, previous, as_of)
+        if chosen:
+            slots, r = chosen
+            lang = out.language = previous.language if len(q.split()) <= 4 else lang
+        else:
+            r = route(q, slots, as_of)
+        out.route, out.slots = r.tool, slots.to_dict()
+        out.date_used = r.on.isoformat() if r.on else as_of.isoformat()
+        if slots.ignored:
+            out.notes.append("ignored statements: " + "; ".join(slots.ignored))
+        if r.tool in RULE_TOOLS:
+            return self._rule(out, q, slots, r, filters)
+        if r.tool == "find_decisions":
+            part = self._decisions(out, q, slots)
+            if part is not None:
+                return attach(out, part)
+            out.route = "search_documents"
+        return self._documents(out, q, slots, r, filters)
 
-            args = {"query": expand_query(question), "since": f"{since.group(1)}-01-01" if since else None,
-                    "until": as_of.isoformat()}
-            meeting_days = intent.slots["dates"]
-            rows = self.evidence.find_decisions(**args)
-            if meeting_days and not any(r["meeting_date"] in {d.isoformat() for d in meeting_days}
-                                        for r in self.evidence.find_decisions(since=meeting_days[0].isoformat(),
-                                                                              until=meeting_days[-1].isoformat())):
-                day = meeting_days[0]
-                out.abstained = True
-                out.answer = (f"Dokumenterne indeholder hverken dagsorden eller referat fra et møde den {date_short(day.isoformat())}, "
-                              "så de siger ikke, hvad der blev besluttet." if lang == "da" else
-                              f"The documents hold no agenda or minutes of a meeting on {day.isoformat()}, so they do not "
-                              "say what was decided.")
-                out.tool_calls.append(ToolCall("find_decisions", {"since": day.isoformat(), "until": day.isoformat()},
-                                               {"items": []}))
-                return out
-            out.tool_calls.append(ToolCall("find_decisions", args, {"items": [_brief(r) for r in rows]}))
-            if rows:
-                self.evidence.decisions_answer(out, rows, filters)
-                return out
-        self.evidence.document_answer(out, filters)
-        return out
+    # --- routes ----------------------------------------------------------------------------------
+
+    def _rule(self, out: Answer, q: str, slots: Slots, r: Route, filters) -> Answer:
+        result = call_rule(r.tool, r.args)
+        out.tool_calls.append(ToolCall(r.tool, r.args, result))
+        if "error" in result:
+            out.answer, out.abstained = result["error"], True
+            return out
+        lang = out.language
+        text = result["answer_da"] if lang == "da" else result["answer_en"]
+        text = frame_yes_no(text, result.get("fields", {}).get("approval_required"), q, lang)
+        if r.weak or not result.get("known", True):
+            doc = self._better_passage(out, q, slots, r, result, filters)
+            if doc is not None:
+                out.route = "search_documents"
+                out.notes.append(f"{r.tool} was considered; a passage covers the question better")
+                return attach(out, doc)
+        extra = []
+        if r.date_note and r.on:
+            extra.append(date_note(r.on, r.date_note, lang))
+        if slots.ignored:
+            extra.append(ignored_note(slots.ignored, lang))
+        part = self.evidence.rule_part(result, text)
+        if extra:
+            part.text = "\n".join([part.text, *extra])
+        return attach(out, part)
+
+    def _better_passage(self, out: Answer, q: str, slots: Slots, r: Route, result: dict, filters) -> AnswerPart | None:
+        """A document answer when the rule result leaves the question's own words uncovered and a passage holds them."""
+        terms = self.evidence.terms(q)
+        covered = set(tokenize(" ".join([result.get("answer_da", ""), result.get("answer_en", ""),
+                                         TOOL_WORDS.get(r.tool, ""), str(r.args.get("body", ""))])))
+        open_terms = {t for t in terms - covered if not t.isdigit()}
+        if result.get("known", True) and not open_terms:
+            return None
+        on = r.on or date.fromisoformat(out.as_of)
+        hits = self.evidence.search(q, on, filters)
+        if not hits:
+            return None
+        if result.get("known", True):
+            held = max(sum(1 for t in open_terms if t in set(tokenize(h.chunk.context_text()))) for h in hits[:3])
+            if held < max(1, PASSAGE_WINS * len(open_terms)):
+                return None
+        doc = self.evidence.document_part(q, out.language, on, filters, hits=hits)
+        return None if doc.abstained else doc
+
+    def _decisions(self, out: Answer, q: str, slots: Slots) -> AnswerPart | None:
+        from assistant.glossary import expand_query
+
+        since = re.search(r"(?:siden|since|efter|after) ((?:19|20)\d\d)\b", q, re.I)
+        args = {"query": expand_query(q), "since": f"{since.group(1)}-01-01" if since else None,
+                "until": out.as_of}
+        days = [d.isoformat() for d in slots.day_dates]
+        rows = self.evidence.find_decisions(**args)
+        if days and not self.evidence.find_decisions(since=days[0], until=days[-1]):
+            day = days[0]
+            out.tool_calls.append(ToolCall("find_decisions", {"since": day, "until": day}, {"items": []}))
+            lang = out.language
+            return AnswerPart((f"Dokumenterne indeholder hverken dagsorden eller referat fra et møde den "
+                               f"{date_short(day)}, så de siger ikke, hvad der blev besluttet.") if lang == "da" else
+                              (f"The documents hold no agenda or minutes of a meeting on {day}, so they do not say "
+                               "what was decided."), abstained=True)
+        out.tool_calls.append(ToolCall("find_decisions", args, {"items": [_brief(x) for x in rows]}))
+        return self.evidence.decisions_part(q, out.language, rows) if rows else None
+
+    def _documents(self, out: Answer, q: str, slots: Slots, r: Route, filters) -> Answer:
+        on = r.on or date.fromisoformat(out.as_of)
+        part = self.evidence.document_part(q, out.language, on, filters, region=slots.other_region)
+        if r.date_note and not part.abstained:
+            part.text += "\n" + date_note(on, r.date_note, out.language)
+        return attach(out, part)
 
 
 def _brief(row: dict) -> dict:
@@ -125,4 +184,4 @@ def _brief(row: dict) -> dict:
         "verbs": [r["verb"] for r in row.get("recommendations", [])]}
 
 
-__all__ = ["DeterministicPlanner", "rule_call", "call_rule", "date_short", "Citation"]
+__all__ = ["DeterministicPlanner", "rule_call", "call_rule"]

@@ -1,4 +1,4 @@
-"""Rules as data: dated, sourced facts of the DASSOS cooperation and small pure tools over them.
+"""Rules as data: dated, sourced facts of the inter-municipal cooperation (scope in data/scope.yaml) and small pure tools over them.
 
 Facts live in rules/data/*.yaml (strict schema in rules/schema.py); every tool returns a RuleResult
 with a Danish and an English answer, structured fields and exact corpus quotes.

@@ -44,16 +44,16 @@ def framework_period(on: date | None = None, agreement: str | None = None) -> Ru
         start = _parse_label(agreement)
         hits = [a for a in data.agreements if a.valid_from.year == start]
         label = f"Rammeaftale {start}-{str(start + 1)[2:]}"
-        miss_da, miss_en = f"Korpus kender ingen {label}", f"The corpus knows no {label}"
+        miss_da, miss_en = f"Dokumenterne kender ingen {label}", f"The documents know no {label}"
     else:
         hits = applicable(data.agreements, day)
-        miss_da = f"Korpus oplyser ikke, hvilken rammeaftale der gælder den {date_da(day)}"
-        miss_en = f"The corpus does not say which framework agreement applies on {date_en(day)}"
+        miss_da = f"Dokumenterne oplyser ikke, hvilken rammeaftale der gælder den {date_da(day)}"
+        miss_en = f"The documents do not say which framework agreement applies on {date_en(day)}"
     if not hits:
         names_da, names_en = _known_span()
         rule = data.rules[-1]
-        da = f"{miss_da}; det kender {names_da}. {rule.rule_da}"
-        en = f"{miss_en}; it knows {names_en}. {rule.rule_en}"
+        da = f"{miss_da}; de kender {names_da}. {rule.rule_da}"
+        en = f"{miss_en}; they know {names_en}. {rule.rule_en}"
         return RuleResult(tool="framework_period", known=False, answer_da=da, answer_en=en,
                           fields={"agreement": None, "period_from": None, "period_to": None, "prepared_year": None,
                                   "known_agreements": [a.name for a in data.agreements]},
@@ -86,7 +86,7 @@ def framework_period(on: date | None = None, agreement: str | None = None) -> Ru
 
 
 def tariff_agreement(on: date) -> RuleResult:
-    """What the tariff agreement in force on a date allows, as far as the corpus says."""
+    """What the tariff agreement in force on a date allows, as far as the documents say."""
     day = parse_date(on, "on")
     versions = dataset("tariff_agreements").versions
     hits = applicable(versions, day)
@@ -105,8 +105,8 @@ def tariff_agreement(on: date) -> RuleResult:
     known = [v for v in versions if v.content_known]
     span_da = join_da([f"{v.agreement} ({period_da(v.valid_from, v.valid_to)})" for v in known])
     span_en = join_en([f"{v.agreement} ({period_en(v.valid_from, v.valid_to)})" for v in known])
-    da = f"Korpus oplyser ikke indholdet af den takstaftale, der gælder den {date_da(day)}; det kender {span_da}."
-    en = f"The corpus does not give the content of the tariff agreement in force on {date_en(day)}; it knows {span_en}."
+    da = f"Dokumenterne oplyser ikke indholdet af den takstaftale, der gælder den {date_da(day)}; de kender {span_da}."
+    en = f"The documents do not give the content of the tariff agreement in force on {date_en(day)}; they know {span_en}."
     sources = []
     for v in hits:
         da += f" {v.statement_da}"
@@ -118,3 +118,13 @@ def tariff_agreement(on: date) -> RuleResult:
                       rule_id=f"tariff_agreement/{hits[0].id}" if hits else "tariff_agreement",
                       version="unknown", valid_from=iso(hits[0].valid_from) if hits else None,
                       citations=citations(sources))
+
+
+def agreement_start(label: str) -> date | None:
+    """The day a named framework agreement took effect ("Rammeaftale 2021-22" -> 2021-01-01), if known."""
+    try:
+        start = _parse_label(label)
+    except RuleInputError:
+        return None
+    hits = [a for a in dataset("framework_agreements").agreements if a.valid_from.year == start]
+    return hits[0].valid_from if hits else None

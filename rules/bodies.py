@@ -118,9 +118,9 @@ def _facts_unknown(b: Body, day: date) -> RuleResult:
     if b.versions:
         spans_da = join_da([period_da(v.valid_from, v.valid_to) for v in b.versions])
         spans_en = join_en([period_en(v.valid_from, v.valid_to) for v in b.versions])
-        da = (f"Korpus beskriver ikke {b.name} den {date_da(day)}; organisationsnotaterne beskriver "
+        da = (f"Dokumenterne beskriver ikke {b.name} den {date_da(day)}; organisationsnotaterne beskriver "
               f"{b.name} for {spans_da}.")
-        en = (f"The corpus does not describe {b.name} on {date_en(day)}; the organisation notes describe "
+        en = (f"The documents do not describe {b.name} on {date_en(day)}; the organisation notes describe "
               f"{b.name} for {spans_en}.")
         sources = []
         for r in applicable(b.remarks, day):
@@ -129,9 +129,9 @@ def _facts_unknown(b: Body, day: date) -> RuleResult:
             sources += r.sources
     else:
         da = (f"{b.name} er ikke beskrevet i organisationsnotaterne, så sammensætning, møder og opgaver "
-              f"kendes ikke. Korpus nævner: " + " ".join(m.da for m in b.mentions))
+              f"kendes ikke. Dokumenterne nævner: " + " ".join(m.da for m in b.mentions))
         en = (f"{b.name} is not described in the organisation notes, so its composition, meetings and tasks "
-              f"are not known. The corpus mentions: " + " ".join(m.en for m in b.mentions))
+              f"are not known. The documents mentions: " + " ".join(m.en for m in b.mentions))
         sources = [s for m in b.mentions for s in m.source]
     return RuleResult(
         tool="body_facts", known=False, answer_da=da, answer_en=en,
@@ -142,7 +142,7 @@ def _facts_unknown(b: Body, day: date) -> RuleResult:
 
 
 def who_chairs(body: str, on: date) -> RuleResult:
-    """Who chairs (or co-chairs) a body on a date, as far as the corpus says."""
+    """Who chairs (or co-chairs) a body on a date, as far as the documents say."""
     b, day = get_body(body), parse_date(on, "on")
     data = dataset("chairs")
     entries = [c for c in data.chairs if c.body == b.id]
@@ -178,16 +178,16 @@ def who_chairs(body: str, on: date) -> RuleResult:
 
 def _chair_unknown(b: Body, day: date, entries, remarks) -> RuleResult:
     appointer = next((v.appointed_by for v in applicable(b.versions, day) if v.appointed_by), None)
-    da = f"Korpus oplyser ikke, hvem der er formand for {b.name} den {date_da(day)}."
-    en = f"The corpus does not say who chairs {b.name} on {date_en(day)}."
+    da = f"Dokumenterne oplyser ikke, hvem der er formand for {b.name} den {date_da(day)}."
+    en = f"The documents do not say who chairs {b.name} on {date_en(day)}."
     if entries:
-        da += " Korpus navngiver formandskabet for " + join_da(
+        da += " Dokumenterne navngiver formandskabet for " + join_da(
             [f"{period_da(c.valid_from, c.valid_to)} ({c.chair})" for c in entries]) + "."
         en += " It names the chair for " + join_en(
             [f"{period_en(c.valid_from, c.valid_to)} ({c.chair})" for c in entries]) + "."
     else:
-        da += f" Korpus navngiver ingen formand for {b.name}."
-        en += f" The corpus names no chair of {b.name}."
+        da += f" Dokumenterne navngiver ingen formand for {b.name}."
+        en += f" The documents name no chair of {b.name}."
     if appointer and not remarks:
         da += f" Formanden udpeges af {appointer.da}."
         en += f" The chair is appointed by {appointer.en}."

@@ -21,9 +21,11 @@ def next_meeting(body_id: str, after: date) -> Meeting | None:
     return next(m for m in cal.meetings if m.date > after) if cal else None
 
 
-def meeting_calendar(body: str = "DASSOS", *, after: date) -> RuleResult:
-    """Next meeting of a body strictly after a date, with the item deadline where the corpus gives one."""
-    b, day = get_body(body), parse_date(after, "after")
+def meeting_calendar(body: str | None = None, *, after: date) -> RuleResult:
+    """Next meeting of a body (the steering body when none is named) after a date, with its item deadline."""
+    from .scope import scope
+
+    b, day = get_body(body or scope().steering_body), parse_date(after, "after")
     cal = calendar_for(b.id, day)
     if cal is None:
         return _unknown(b, day)
@@ -39,8 +41,8 @@ def meeting_calendar(body: str = "DASSOS", *, after: date) -> RuleResult:
         en += (f" Items for the meeting can be sent to the secretariat until {date_en(m.item_deadline)}"
                + (" (that deadline has passed)." if passed else "."))
     else:
-        da += " Korpus oplyser ingen frist for punkter til dette møde."
-        en += " The corpus gives no deadline for items for this meeting."
+        da += " Dokumenterne oplyser ingen frist for punkter til dette møde."
+        en += " The documents give no deadline for items for this meeting."
     if m.note_da:
         da += f" Bemærk: {m.note_da}"
         en += f" Note: {m.note_en}"
@@ -66,8 +68,8 @@ def meeting_calendar(body: str = "DASSOS", *, after: date) -> RuleResult:
 
 def _unknown(b, day: date) -> RuleResult:
     cals = [c for c in dataset("meetings").calendars if c.body == b.id]
-    da = f"Korpus oplyser ikke, hvornår {b.name} holder næste møde efter {date_da(day)}."
-    en = f"The corpus does not say when {b.name} next meets after {date_en(day)}."
+    da = f"Dokumenterne oplyser ikke, hvornår {b.name} holder næste møde efter {date_da(day)}."
+    en = f"The documents do not say when {b.name} next meets after {date_en(day)}."
     if cals:
         da += " Det kender næste møde for datoer i " + join_da(
             [period_da(c.covers_from, c.meetings[-1].date - timedelta(days=1)) for c in cals]) + "."
@@ -75,8 +77,8 @@ def _unknown(b, day: date) -> RuleResult:
             [period_en(c.covers_from, c.meetings[-1].date - timedelta(days=1)) for c in cals]) + "."
     else:
         bodies = sorted({get_body(c.body).name for c in dataset("meetings").calendars})
-        da += f" Korpus har kun mødeplaner for {join_da(bodies)}."
-        en += f" The corpus only has meeting plans for {join_en(bodies)}."
+        da += f" Dokumenterne har kun mødeplaner for {join_da(bodies)}."
+        en += f" The documents only has meeting plans for {join_en(bodies)}."
     return RuleResult(
         tool="meeting_calendar", known=False, answer_da=da, answer_en=en,
         fields={"body": b.name, "after": iso(day), "next_meeting": None, "item_deadline": None,

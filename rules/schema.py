@@ -129,7 +129,7 @@ class Mention(Strict):
 
 
 class BodyRemark(Dated):
-    """What the corpus says about a body for dates where it has no version."""
+    """What the documents say about a body for dates where it has no version."""
 
     da: str
     en: str

@@ -70,3 +70,8 @@ def other_region(text: str) -> str | None:
         return None
     m = pattern.search(_fold(text))
     return canonical[m.group(1)] if m else None
+
+
+def steering_id() -> str:
+    """The id (in bodies.yaml) of the steering body whose meetings are the alternative to a mail hearing."""
+    return dataset("scope").steering_body

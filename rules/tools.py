@@ -23,7 +23,7 @@ TOOL_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tariff_agreement": tariff_agreement,
 }
 
-_BODY = "Body name, e.g. DASSOS, Takstgruppen, KD-net, Forretningsudvalget, KKR Midtjylland, Kontaktudvalget."
+_BODY = "Body name as the user writes it; any name or alias the rules know (see the tool description)."
 
 
 class _Args(BaseModel):
@@ -50,7 +50,7 @@ class BodyDateArgs(_Args):
 
 
 class CalendarArgs(_Args):
-    body: str = Field("DASSOS", description=_BODY + " Meeting plans exist for DASSOS, KOSU, KD-net and KKR.")
+    body: Optional[str] = Field(None, description=_BODY + " Leave out for the steering body.")
     after: date = Field(description="Find the first meeting strictly after this date (YYYY-MM-DD).")
 
 
@@ -66,12 +66,12 @@ class TariffArgs(_Args):
 _SPECS: dict[str, tuple[type[BaseModel], str]] = {
     "capacity_adjustment": (CapacityArgs, (
         "DA: Afgør om en kapacitetsjustering (ændring i antal pladser eller lukning af et helt tilbud omfattet af "
-        "rammeaftalen) kræver forudgående godkendelse i DASSOS, ad hvilke veje, og hvem der skal kontaktes. "
+        "rammeaftalen) kræver forudgående godkendelse i {steering}, ad hvilke veje, og hvem der skal kontaktes. "
         "EN: Decides whether a capacity adjustment (change in places, or closing a whole offer covered by the "
-        "framework agreement) needs prior DASSOS approval, by which routes, and who must be contacted.")),
+        "framework agreement) needs prior {steering} approval, by which routes, and who must be contacted.")),
     "hearing_deadline": (HearingArgs, (
-        "DA: Beregner fristen for en mailhøring om en kapacitetsjustering (14 dage) og næste DASSOS-møde som alternativ. "
-        "EN: Computes the deadline of a mail hearing on a capacity adjustment (14 days) and the next DASSOS meeting "
+        "DA: Beregner fristen for en mailhøring om en kapacitetsjustering (14 dage) og næste {steering}-møde som alternativ. "
+        "EN: Computes the deadline of a mail hearing on a capacity adjustment (14 days) and the next {steering} meeting "
         "as the alternative route.")),
     "who_chairs": (BodyDateArgs, (
         "DA: Oplyser hvem der er formand (eller medformand) for et forum på en given dato, og hvem der udpeger formanden. "
@@ -80,8 +80,8 @@ _SPECS: dict[str, tuple[type[BaseModel], str]] = {
         "DA: Beskriver et forums sammensætning, mødefrekvens, forankring, sekretariat og opgaver på en given dato. "
         "EN: Describes a body's composition, meeting frequency, parent body, secretariat and tasks on a given date.")),
     "meeting_calendar": (CalendarArgs, (
-        "DA: Finder næste møde i DASSOS, KOSU, KD-net eller KKR efter en dato, med frist for punkter til dagsordenen. "
-        "EN: Finds the next meeting of DASSOS, KOSU, KD-net or KKR after a date, with the deadline for agenda items.")),
+        "DA: Finder næste møde i {calendars} efter en dato, med frist for punkter til dagsordenen. "
+        "EN: Finds the next meeting of {calendars} after a date, with the deadline for agenda items.")),
     "framework_period": (FrameworkArgs, (
         "DA: Oplyser hvilken rammeaftale der gælder på en dato, eller hvornår en given rammeaftale gælder og træder i kraft. "
         "EN: Says which framework agreement (Rammeaftale) is in force on a date, or when a given one applies and "
@@ -133,15 +133,29 @@ def _explain(name: str, schema: type[BaseModel], exc: ValidationError) -> str:
     return f"'{err.get('input')}' is not accepted for '{field}' in {name}: {err['msg']}."
 
 
+def describe(name: str) -> str:
+    """A tool's bilingual description, with the bodies it covers named from the scope data."""
+    from .bodies import get_body
+    from .loader import dataset
+    from .scope import scope
+
+    calendars = sorted({get_body(c.body).name for c in dataset("meetings").calendars})
+    names = {"steering": scope().steering_body, "calendars": ", ".join(calendars)}
+    text = _SPECS[name][1].format(**names)
+    if name in ("who_chairs", "body_facts", "meeting_calendar"):
+        text += f" Bodies: {', '.join(scope().bodies)}."
+    return text
+
+
 def langchain_tools() -> list:
     """The seven rule tools as LangChain StructuredTools (langchain_core is imported only here)."""
     from langchain_core.tools import StructuredTool
 
     return [
         StructuredTool.from_function(
-            func=_runner(name), name=name, description=description, args_schema=schema,
+            func=_runner(name), name=name, description=describe(name), args_schema=schema,
             handle_validation_error=_on_invalid(name, schema))
-        for name, (schema, description) in _SPECS.items()
+        for name, (schema, _) in _SPECS.items()
     ]
 
 

@@ -1,0 +1,29 @@
+"""When the documents are silent: no passage holds the question's rare terms or the kind of fact it asks for."""
+from __future__ import annotations
+
+from assistant.spans import Span
+
+# A passage answers when it holds most of the question's information (idf-weighted content terms) or is
+# semantically close; both bars were set on the dev split and are checked on the test and out-of-corpus splits.
+MIN_DENSE = 0.86
+MIN_WEIGHTED_COVERAGE = 0.5
+
+
+def weighted_coverage(terms: set[str], words: set[str], idf) -> float:
+    """Share of the question's information (sum of idf of its terms) that a passage holds."""
+    total = sum(idf(t) for t in terms)
+    if not total:
+        return 0.0
+    held = sum(idf(t) for t in terms if t in words or (len(t) >= 5 and any(t in w for w in words)))
+    return held / total
+
+
+def silence(best_dense: float, coverage: float, spans: list[Span], kind: str | None) -> str | None:
+    """Why the documents do not answer (None when they do)."""
+    if not spans:
+        return "no passage was found"
+    if kind in ("money",) and not any(s.carries_answer for s in spans):
+        return f"no passage gives the {kind} the question asks for"
+    if coverage < MIN_WEIGHTED_COVERAGE and best_dense < MIN_DENSE:
+        return "no passage holds the question's key terms"
+    return None

@@ -1,0 +1,70 @@
+"""Recognising the bodies and regions a question names, by the names in the rules' data (never in code)."""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_MAX_NGRAM = 8
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return re.sub(r"[\s\-_'’.,()/]+", "", text)
+
+
+@lru_cache(maxsize=None)
+def _alias_index() -> tuple[dict[str, str], dict[str, str], int]:
+    """folded alias -> canonical body; folded one-word aliases long enough for typo matching; longest alias."""
+    from rules.scope import scope
+
+    index, single, longest = {}, {}, 1
+    for alias, canonical in scope().body_aliases:
+        key = _fold(alias)
+        index.setdefault(key, canonical)
+        n = len(_WORD.findall(alias))
+        longest = max(longest, n)
+        if n == 1 and len(key) >= 6:
+            single.setdefault(key, canonical)
+    return index, single, min(longest, _MAX_NGRAM)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text)][:600]
+
+
+def find_body(text: str) -> str | None:
+    """The first body (of those the rules cover) the text names: aliases, case, hyphens, genitive, small typos."""
+    index, single, longest = _alias_index()
+    words = _words(text)
+    for i in range(len(words)):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            key = _fold("".join(words[i:i + n]))
+            for candidate in (key, key[:-1] if key.endswith("s") else None, key[:-2] if key.endswith("'s") else None):
+                if candidate and candidate in index:
+                    return index[candidate]
+        key = _fold(words[i])
+        if len(key) >= 5:
+            close = difflib.get_close_matches(key, single, n=1, cutoff=0.85)
+            if close:
+                return single[close[0]]
+    return None
+
+
+def find_other_region(text: str) -> str | None:
+    """A region outside the rules' scope that the text names (canonical Danish name), else None."""
+    from rules.scope import other_region
+
+    return other_region(text)
+
+
+def scope_names() -> dict[str, list[str]]:
+    """Every region, body, alias and municipality name in the data (for tests and the agent's prompt)."""
+    from rules.scope import scope
+
+    s = scope()
+    return {"region": list(s.region_names), "other_regions": [n for n, _ in s.other_region_names],
+            "bodies": list(s.bodies), "aliases": [a for a, _ in s.body_aliases],
+            "municipalities": list(s.municipalities)}

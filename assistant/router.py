@@ -1,0 +1,154 @@
+"""Which tool answers a question: the rule tools when the slots their inputs need are there, else the documents.
+
+A route names a tool and its arguments. Rule routes whose slots are thin (a body and a vague cue) are marked
+`weak`: the planner then checks whether a document passage covers the question better than the rule result.
+Cue words are language, not domain knowledge; bodies and regions come from the data (assistant.names).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.slots import Slots, question_date
+
+RULE_TOOLS = ("capacity_adjustment", "hearing_deadline", "who_chairs", "body_facts", "meeting_calendar",
+              "framework_period", "tariff_agreement")
+
+
+def _cue(*alternatives: str) -> re.Pattern:
+    # Alternatives are plain words/stems joined by single spaces (the question is whitespace-collapsed).
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")", re.I)
+
+
+HEARING = _cue(r"mailhøring\w*", r"høring\w*", r"hørring\w*", "hearing", "consultation")
+DEADLINE = _cue(r"udløb\w*", r"slut\w*", r"ende[rs]?\b", r"ends?\b", "deadline", r"frist\w*", "hvornår", "when",
+                r"expir\w*", "hvor mange dage", "how many days", "hvor lang", "how long", "sendt", "sent", "sendes")
+APPROVAL = _cue(r"godkend\w*", r"approv\w*", r"kræve[rs]?", "krav", "tilladelse", "permission", r"requir\w*",
+                r"need\w*", "skal vi", "må vi", "may we", "can we", "kan vi", "must", "procedure", "fremgangsmåde",
+                "hvad skal", "forbi", "through", "hvem kan", "who can", "hvordan", "how do", r"bagatelgrænse\w*",
+                "threshold", "de minimis", "skal det", "skal en", "skal der")
+CAPACITY = _cue(r"kapacitet\w*", r"\w*plads\w*", r"places?\b", r"beds?\b", "capacity", r"bagatel\w*", "threshold",
+                "de minimis", r"\w*tilbud\w*", r"offers?\b")
+THRESHOLD = _cue(r"bagatel\w*", "threshold", "de minimis", r"grænse\w*")
+PAST = _cue("hvad skete", "what happened", "blev det", "blev der", "was it", "was put", "was proposed",
+            "was decided", "har været", r"forelagt\w*", "put to", "hvad blev", "tidligere", "previous", r"histor\w*",
+            "sager om", "cases about", "hvilke sager")
+CHAIR = _cue(r"formand\w*", r"medformand\w*", r"næstformand\w*", r"chair\w*", r"co-chair\w*", r"udpeg\w*",
+             r"appoint\w*", "leder af", r"leads?\b", "who runs", r"fortsætter\w*", "hvor længe", "until when")
+MEETING = _cue(r"næste (?:\S+ )?møde\w*", r"næste \S*-møde\w*", "next meeting", r"next \S+ meeting", r"mødeplan\w*",
+               r"mødekalender\w*", "meeting plan", "meeting calendar", "meeting dates", r"møder i \d{4}",
+               r"meetings in \d{4}", r"mødedato\w*", "hvornår mødes", r"hvornår holder \S+ møde", "holder møde",
+               r"when (?:does|is|will) \S+(?: \S+)? meet", "punkter til næste", "punkter til mødet",
+               "frist for punkter", "items for the next", "kommende møde", "upcoming meeting", "remaining meetings",
+               "meetings remain", r"mødes \S+ efter", r"\S+-møde efter", "møder tilbage", "hvilke datoer")
+BODY_FACTS = _cue("hvor ofte", "hvor tit", "gange om året", "how often", "times a year", "sidder i", "who sits",
+                  "who is on", r"består", r"sammensat\w*", r"sammensætning\w*", r"medlem\w*", "composition",
+                  "composed", r"members?\b", r"mødefrekvens\w*", "frequency", r"mødes\b", r"mødtes\b", r"meets?\b",
+                  r"opgave\w*", r"tasks?\b", "duties", r"sekretariat\w*", "secretariat", r"forankret\w*",
+                  "under hvem", "parent", "reports to", "hvad er", "what is", "what does", "hvad laver",
+                  r"rolle\w*", r"roles?\b", "holder møder", "holder \\S+ møder")
+FRAMEWORK = _cue(r"rammeaftale\w*", r"framework agreements?")
+FRAMEWORK_Q = _cue(r"gælde\w*", r"gyldig\w*", "applies", "apply", "in force", r"ikraft\w*", "træder i kraft",
+                   r"take\w* effect", "hvilken", "which", "hvornår", "when", r"udarbejde\w*", "prepared",
+                   "lige år", "even years", "indgået", "concluded")
+TARIFF = _cue(r"takstaftale\w*", "tariff agreement", r"tariff\w*", r"takststigning\w*", r"prisstigning\w*",
+              "price increase")
+DECISIONS = _cue("hvilke sager", r"which (?:items|cases|matters)", "sager om", "items about", r"forelagt\w*",
+                 "put to", r"været (?:på|behandlet)", r"dagsordenspunkt\w*", r"agenda items?", r"beslutning(?:er|spunkter)",
+                 r"decisions?\b", r"hvad blev (?:besluttet|foreslået|indstillet)", r"what was (?:proposed|decided|put)",
+                 r"hvornår (?:drøftede|diskuterede|behandlede)", "hvad skete", "what happened", "proposed", "foreslået")
+# An event that dates a named agreement: "da Rammeaftale 2021-22 blev indgået".
+AGREEMENT_EVENT = _cue("indgået", "indgik", "vedtaget", "trådte i kraft", "træder i kraft", "gjaldt", "begyndte",
+                       "concluded", "signed", "took effect", "came into force", "entered into force", "started")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A tool and its arguments, why it was chosen, and whether a passage might answer better."""
+
+    tool: str  # a rule tool, "find_decisions" or "search_documents"
+    args: dict = field(default_factory=dict)
+    reasons: tuple[str, ...] = ()
+    weak: bool = False
+    on: date | None = None
+    date_note: str | None = None  # what in the question set the date, when it is not the as-of date
+
+
+def _on(slots: Slots, question: str, as_of: date) -> tuple[date, str | None]:
+    on, why = question_date(slots, question, as_of)
+    if slots.agreement and AGREEMENT_EVENT.search(question) and not slots.day_dates:
+        from rules.agreements import agreement_start
+
+        start = agreement_start(slots.agreement)
+        if start:
+            return start, slots.agreement
+    return on, why
+
+
+def route(question: str, slots: Slots, as_of: date) -> Route:
+    """The route for a prepared question; rule tools only for the region and bodies the rules cover."""
+    on, why = _on(slots, question, as_of)
+    q = question
+
+    def rule(tool: str, args: dict, reason: str, weak: bool = False) -> Route:
+        return Route(tool, args, (reason,), weak, on, why)
+
+    if slots.other_region:
+        return Route("search_documents", {}, (f"names {slots.other_region}, outside the rules' scope",), on=on,
+                     date_note=why)
+    hearing = HEARING.search(q)
+    if hearing and (slots.day_dates or DEADLINE.search(q)):
+        return rule("hearing_deadline", {"sent": on.isoformat()}, "hearing with a date or a deadline word")
+    places, whole = slots.places, slots.whole_offer
+    if CAPACITY.search(q) and APPROVAL.search(q) and not PAST.search(q):
+        if places is not None or whole:
+            args: dict = {"on": on.isoformat(), "whole_offer_closes": whole}
+            if whole and places is not None:
+                args["offer_size"] = places.count
+                args["change"] = -places.count
+            else:
+                args["change"] = places.change if places else None
+            return rule("capacity_adjustment", args, "a change of places or a closure, and an approval word")
+        if THRESHOLD.search(q) or re.search(r"(?<!\w)(hvem|who)\b", q, re.I) or (
+                re.search(r"kapacitet\w*|capacity", q, re.I)):
+            return rule("capacity_adjustment", {"on": on.isoformat(), "change": None},
+                        "the capacity procedure, no change given")
+    if hearing:
+        return rule("hearing_deadline", {"sent": on.isoformat()}, "a hearing word")
+    if MEETING.search(q) and not (slots.body and re.search(r"hvor ofte|hvor tit|how often|gange om året", q, re.I)):
+        args = {"after": on.isoformat()}
+        if slots.body:
+            args["body"] = slots.body
+        return rule("meeting_calendar", args, "a meeting-date word", weak=slots.body is None)
+    if CHAIR.search(q) and slots.body:
+        return rule("who_chairs", {"body": slots.body, "on": on.isoformat()}, "a chair word and a known body",
+                    weak=True)
+    if TARIFF.search(q) and not DECISIONS.search(q):
+        return rule("tariff_agreement", {"on": on.isoformat()}, "a tariff word", weak=True)
+    if FRAMEWORK.search(q) and FRAMEWORK_Q.search(q) and not slots.body and not DECISIONS.search(q):
+        if slots.agreement and not AGREEMENT_EVENT.search(q):
+            return rule("framework_period", {"agreement": slots.agreement}, "a named framework agreement", weak=True)
+        if slots.day_dates or why or re.search(r"gælder|gjaldt|gældende|applies|in force|ikraft|effect|lige år|"
+                                               r"even years|prepared|udarbejdes", q, re.I):
+            return rule("framework_period", {"on": on.isoformat()}, "which agreement is in force", weak=True)
+    if slots.body and BODY_FACTS.search(q) and not DECISIONS.search(q):
+        return rule("body_facts", {"body": slots.body, "on": on.isoformat()}, "a known body and a fact word",
+                    weak=True)
+    if DECISIONS.search(q) or PAST.search(q):
+        return Route("find_decisions", {}, ("a past-case word",), on=on, date_note=why)
+    return Route("search_documents", {}, ("no rule tool's inputs are in the question",), on=on, date_note=why)
+
+
+# Words of each tool's own vocabulary: a question word among them is covered by choosing the tool.
+TOOL_WORDS = {
+    "who_chairs": "formand formanden formandskab formandskabet medformand næstformand chair chairs udpeger udpeget "
+                  "udpegede appoint appoints appointed leder fortsætter længe hvor",
+    "body_facts": "ofte tit gange året mødes mødtes meets består sammensat sammensætning medlemmer members "
+                  "composition opgaver tasks sekretariat secretariat forankret rolle role møder holder sidder",
+    "meeting_calendar": "næste møde mødet møder meeting meetings mødes frist punkter items dato datoer dates "
+                        "holder kommende",
+    "framework_period": "rammeaftale rammeaftalen rammeaftaler framework agreement gælder gældende applies "
+                        "force periode period træder kraft udarbejdes prepared hvilken which",
+    "tariff_agreement": "takstaftale takstaftalen takst takster tariff tariffs agreement gælder indebar",
+}

@@ -1,0 +1,140 @@
+"""Answer spans: the sentence of a passage that answers best, with the continuation that carries the answer."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.keyword import tokenize
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}")
+_ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
+                           r"e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
+MAX_SPAN = 600
+
+# What a question asks for, and how a sentence shows it carries that.
+_ASKS = (
+    ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for|how much does)\b", re.I)),
+    ("number", re.compile(r"\b(hvor mange|hvor meget|antal\w*|how many|how much|number of|hvor stor\w*|how large|"
+                          r"procent\w*|percent\w*)\b", re.I)),
+    ("date", re.compile(r"\b(hvornår|when|dato\w*|date[sd]?|frist\w*|deadline)\b", re.I)),
+    ("place", re.compile(r"\b(hvor (?:afholdes|holdes|foregår|ligger|mødes|er mødet)|where|hvilket sted|lokation)\b", re.I)),
+    ("who", re.compile(r"\b(hvem|who|hvilken kommune|which municipality)\b", re.I)),
+)
+_CARRIES = {
+    "money": re.compile(r"\d[\d.,]*\s?(kr\b|kr\.|kroner|mio|mia|dkk)|\b(kr\.?|dkk)\s?\d", re.I),
+    "number": re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])|\b(en|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|tyve|"
+                         r"one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I),
+    "date": re.compile(r"\b\d{1,2}\.\s?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|"
+                       r"december)|\b\d{1,2}\.\d{1,2}\.(\d{2,4})?|\b\d{4}-\d\d-\d\d|\b(januar|februar|marts|april|maj|"
+                       r"juni|juli|august|september|oktober|november|december|january|february|march|june|july|"
+                       r"october)\b|\b(19|20)\d\d\b|\buge \d", re.I),
+    "place": re.compile(r"\b(i|på|hos|at|in)\s+[A-ZÆØÅ][\w-]+|\b(rådhus\w*|lokale\w*|mødelokale\w*|adresse\w*|online|"
+                        r"teams|virtuelt|vej\b|gade\b)", re.I),
+    "who": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+|\b\w*(kommune|region|formand\w*|"
+                      r"direktør\w*|sekretariat\w*|udvalg\w*|gruppe\w*)\b"),
+}
+
+
+_FOCUS = re.compile(r"^(?:hvad|hvilke|hvilken|hvilket|hvem|what|which|who)\s+(?:er|var|bliver|blev|is|was|are|were|will)\s+"
+                    r"(?:the\s+|det\s+|den\s+)?([^\W\d_]{3,})", re.I)
+
+
+def focus_terms(question: str) -> set[str]:
+    """The noun the question asks about ("Hvad er temaet for …" -> tema): weighted up when choosing sentences."""
+    m = _FOCUS.search(question.strip())
+    return set(tokenize(m.group(1))) if m else set()
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of answer the question asks for: money, number, date, place, who; None for an open question."""
+    for name, pattern in _ASKS:
+        if pattern.search(question):
+            return name
+    return None
+
+
+def carries(kind: str | None, text: str) -> bool:
+    return kind is None or bool(_CARRIES[kind].search(text))
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or bullet line; abbreviations ("ca.", "bl.a.") and dates do not end one."""
+    parts: list[list[int]] = []
+    last = 0
+    bounds = [(m.start(), m.end()) for m in _SENT_SPLIT.finditer(text)] + [(len(text), len(text))]
+    for a, b in bounds:
+        seg = text[last:a]
+        lead = len(seg) - len(seg.lstrip())
+        start, end = last + lead, last + len(seg.rstrip())
+        if end > start:
+            if parts and _ABBREVIATION.search(text[parts[-1][0]:parts[-1][1]]):
+                parts[-1][1] = end
+            else:
+                parts.append([start, end])
+        last = b
+    return [(a, b) for a, b in parts if b - a > 25]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a passage, each exactly as it stands in the text."""
+    return [text[a:b] for a, b in segments(text)]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The quoted part of one passage and how well it answers."""
+
+    text: str
+    score: float
+    carries_answer: bool
+
+
+def _list_end(text: str, end: int, limit: int = 450) -> int:
+    """Where the list after a lead sentence ending in ":" ends (its bullet lines, or its paragraph)."""
+    tail = text[end:end + limit]
+    cut = tail.rfind("\n") if len(tail) == limit else len(tail)
+    paragraph_end = tail.find("\n\n", 1)
+    if 0 < paragraph_end < cut and tail[paragraph_end:].lstrip()[:1] not in ("•", "-", "–"):
+        cut = paragraph_end
+    return end + max(cut, 0)
+
+
+def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, missing: set[str]) -> tuple[int, int]:
+    """The span: the sentence, its list after a colon, or the next sentence when that carries what is missing
+    (the asked-for kind of fact, or question terms the sentence lacks)."""
+    a, b = segs[i]
+    if text[a:b].rstrip().endswith(":"):
+        return a, _list_end(text, b)
+    if i + 1 < len(segs):
+        na, nb = segs[i + 1]
+        nxt = text[na:nb]
+        wanted = (kind and not carries(kind, text[a:b]) and carries(kind, nxt)) or (
+            missing and set(tokenize(nxt)) & missing)
+        if wanted and nb - a <= MAX_SPAN:
+            return a, _list_end(text, nb) if nxt.rstrip().endswith(":") else nb
+    return a, b
+
+
+def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset()) -> Span | None:
+    """The best answering span of one passage (idf-weighted question terms; the asked-for kind of fact)."""
+    segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
+    best: tuple[float, int, set[str]] | None = None
+    for i, (a, b) in enumerate(segs):
+        s = text[a:b]
+        words = set(tokenize(s))
+        held = question_terms & words
+        score = sum(idf(t) for t in held) + sum(idf(t) for t in held & focus)
+        # Danish compounds: "døgnpladser" answers a question about "pladser".
+        partial = {t for t in question_terms - words if len(t) >= 4 and any(t in w for w in words)}
+        score += 0.5 * sum(idf(t) for t in partial)
+        if kind and carries(kind, s):
+            score += 2.0
+        if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
+            score *= 0.5  # a heading, not an answer
+        if best is None or score > best[0]:
+            best = (score, i, question_terms - held - partial)
+    if best is None:
+        return None
+    a, b = _extend(text, segs, best[1], kind, {t for t in best[2] if idf(t) > 2.0})
+    span = text[a:b].strip()
+    return Span(span, best[0], carries(kind, span))
