@@ -98,6 +98,35 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_chat(args) -> int:
+    """A conversation on the terminal: each question sees the earlier answers, so short follow-ups work."""
+    from assistant.api import Assistant
+
+    assistant = Assistant(_settings(args))
+    as_of = _parse_date(args.as_of, "--as-of")
+    history = []
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Skriv et spørgsmål (tom linje eller Ctrl-D afslutter).", file=sys.stderr)
+    while True:
+        try:
+            line = input("> " if interactive else "")
+        except EOFError:
+            break
+        if not line.strip():
+            if interactive:
+                break
+            continue
+        try:
+            answer = assistant.ask(line, as_of=as_of, history=history[-5:])
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        history.append(answer)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else answer.render_text() + "\n")
+    return 0
+
+
 def cmd_decisions(args) -> int:
     from assistant.api import Assistant
 
@@ -154,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--store", help="index folder (default .store/)")
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser("chat", help="a conversation: questions from standard input, follow-ups in context")
+    c.add_argument("--as-of", help="answer as of this date (YYYY-MM-DD, default today)")
+    c.add_argument("--store", help="index folder (default .store/)")
+    c.add_argument("--json", action="store_true", help="one JSON object per answer")
+    c.set_defaults(func=cmd_chat)
 
     d = sub.add_parser("decisions", help="list agenda items and decisions from the register")
     d.add_argument("--body")

@@ -68,3 +68,10 @@ def scope_names() -> dict[str, list[str]]:
     return {"region": list(s.region_names), "other_regions": [n for n, _ in s.other_region_names],
             "bodies": list(s.bodies), "aliases": [a for a, _ in s.body_aliases],
             "municipalities": list(s.municipalities)}
+
+
+def region_names(canonical: str) -> list[str]:
+    """Every name the data gives a region outside the scope (by its canonical Danish name)."""
+    from rules.scope import scope
+
+    return [n for n, c in scope().other_region_names if c == canonical]

@@ -13,6 +13,9 @@ from assistant.wording import date_note, frame_yes_no, ignored_note
 from ingest.dates import date_short
 from ingest.keyword import tokenize
 
+# Words that point at a source rather than a topic ("ifølge organiseringen fra 2019").
+META = set(tokenize("ifølge according organisering organiseringen notat notatet note forord forordet dokument "
+                    "dokumentet dokumenterne document documents nu now"))
 # A passage must hold at least this share of the question words a rule result leaves uncovered to win.
 PASSAGE_WINS = 0.5
 _FOLLOW_UP = re.compile(r"^(og|and|men|but|hvad med|what about|how about|hvad hvis|what if|hvis|if|også|also|"
@@ -121,7 +124,8 @@ class DeterministicPlanner:
             doc = self._better_passage(out, q, slots, r, result, filters)
             if doc is not None:
                 out.route = "search_documents"
-                out.notes.append(f"{r.tool} was considered; a passage covers the question better")
+                out.tool_calls.clear()
+                out.notes.append(f"{r.tool} {r.args} was considered; a passage covers the question better")
                 return attach(out, doc)
         extra = []
         if r.date_note and r.on:
@@ -134,21 +138,33 @@ class DeterministicPlanner:
         return attach(out, part)
 
     def _better_passage(self, out: Answer, q: str, slots: Slots, r: Route, result: dict, filters) -> AnswerPart | None:
-        """A document answer when the rule result leaves the question's own words uncovered and a passage holds them."""
-        terms = self.evidence.terms(q)
+        """A document answer when a passage holds what the rule result leaves open: the noun the question asks
+        about ("temaet"), or most of its remaining content words; for an unknown rule result, a passage in force."""
+        from assistant.retrieval import in_force_weight
+        from assistant.spans import focus_terms
+
+        terms = self.evidence.terms(q) - META
         covered = set(tokenize(" ".join([result.get("answer_da", ""), result.get("answer_en", ""),
                                          TOOL_WORDS.get(r.tool, ""), str(r.args.get("body", ""))])))
         open_terms = {t for t in terms - covered if not t.isdigit()}
-        if result.get("known", True) and not open_terms:
+        focus = focus_terms(q) - META
+        known = result.get("known", True)
+        if known and not open_terms:
+            return None
+        if known and focus and focus <= covered:
             return None
         on = r.on or date.fromisoformat(out.as_of)
         hits = self.evidence.search(q, on, filters)
         if not hits:
             return None
-        if result.get("known", True):
-            held = max(sum(1 for t in open_terms if t in set(tokenize(h.chunk.context_text()))) for h in hits[:3])
-            if held < max(1, PASSAGE_WINS * len(open_terms)):
+        words = [set(tokenize(h.chunk.context_text())) for h in hits[:3]]
+        if known:
+            wanted = (focus - covered) or open_terms
+            held = max(len(wanted & w) for w in words)
+            if held < max(1, PASSAGE_WINS * len(wanted)):
                 return None
+        elif in_force_weight(hits[0].chunk, on) < 1.0 or not terms & words[0]:
+            return None
         doc = self.evidence.document_part(q, out.language, on, filters, hits=hits)
         return None if doc.abstained else doc
 
@@ -173,7 +189,15 @@ class DeterministicPlanner:
 
     def _documents(self, out: Answer, q: str, slots: Slots, r: Route, filters) -> Answer:
         on = r.on or date.fromisoformat(out.as_of)
-        part = self.evidence.document_part(q, out.language, on, filters, region=slots.other_region)
+        hits = None
+        if slots.other_region:
+            # Rules and passages about our own region do not answer for another one: keep passages naming it.
+            from assistant.names import region_names
+
+            names = [n.casefold() for n in region_names(slots.other_region)]
+            hits = [h for h in self.evidence.search(q, on, filters)
+                    if any(n in h.chunk.context_text().casefold() for n in names)]
+        part = self.evidence.document_part(q, out.language, on, filters, region=slots.other_region, hits=hits)
         if r.date_note and not part.abstained:
             part.text += "\n" + date_note(on, r.date_note, out.language)
         return attach(out, part)

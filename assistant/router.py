@@ -36,7 +36,7 @@ PAST = _cue("hvad skete", "what happened", "blev det", "blev der", "was it", "wa
             "sager om", "cases about", "hvilke sager")
 CHAIR = _cue(r"formand\w*", r"medformand\w*", r"næstformand\w*", r"chair\w*", r"co-chair\w*", r"udpeg\w*",
              r"appoint\w*", "leder af", r"leads?\b", "who runs", r"fortsætter\w*", "hvor længe", "until when")
-MEETING = _cue(r"næste (?:\S+ )?møde\w*", r"næste \S*-møde\w*", "next meeting", r"next \S+ meeting", r"mødeplan\w*",
+MEETING = _cue(r"næste (?:\S+ ){0,2}møde\w*", r"næste \S*-møde\w*", r"next (?:\S+ ){0,3}meeting", r"mødeplan\w*",
                r"mødekalender\w*", "meeting plan", "meeting calendar", "meeting dates", r"møder i \d{4}",
                r"meetings in \d{4}", r"mødedato\w*", "hvornår mødes", r"hvornår holder \S+ møde", "holder møde",
                r"when (?:does|is|will) \S+(?: \S+)? meet", "punkter til næste", "punkter til mødet",

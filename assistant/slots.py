@@ -63,7 +63,7 @@ NOT_WHOLE = re.compile(r"(ikke hele|uden at lukke|not the whole|not closing the|
                        r"af pladserne|del af tilbuddet|part of the offer|resten fortsætter|"
                        r"the rest (stays|remains|continues)|fortsat drift|tilbuddet fortsætter|fortsætter driften|"
                        r"keeps running|continues to run|stays open|remains open|\bkun (reducer|nedlægg|lukk)\w*|"
-                       r"\bonly (reduc|clos|cut)\w*|(reducer\w*|reduc\w*) (et |an |the |vores |our )?(bo)?(tilbud\w*|offer) (med|by))", re.I)
+                       r"\bonly (reduc|clos|cut)\w*|(reducer\w*|reduc\w*|nedjuster\w*|nedskær\w*|skære\w* ned) (et |an |the |vores |our )?(bo)?(tilbud\w*|offer) (med|by))", re.I)
 _BEFORE = re.compile(r"\b(før|inden|forud for|before|prior to|until|indtil)$", re.I)
 _SINCE = re.compile(r"\b(siden|since|efter|after|fra|from)$", re.I)
 

@@ -35,8 +35,9 @@ _CARRIES = {
 }
 
 
-_FOCUS = re.compile(r"^(?:hvad|hvilke|hvilken|hvilket|hvem|what|which|who)\s+(?:er|var|bliver|blev|is|was|are|were|will)\s+"
-                    r"(?:the\s+|det\s+|den\s+)?([^\W\d_]{3,})", re.I)
+_FOCUS = re.compile(r"^(?:hvad|hvilke[nt]?|hvem|what|which|who|hvor mange|how many|hvor meget|how much)\s+"
+                    r"(?:(?:er|var|bliver|blev|is|was|are|were|will be)\s+)?(?:(?:the|det|den|de)\s+)?([^\W\d_]{3,})",
+                    re.I)
 
 
 def focus_terms(question: str) -> set[str]:

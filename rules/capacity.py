@@ -71,7 +71,8 @@ def _procedure(v: CapacityVersion) -> RuleResult:
     da = (f"Kapacitetsjusteringer på op til {v.threshold} pladser kan gennemføres uden forudgående godkendelse i "
           f"{steering}. Lukning af hele tilbud og justeringer på mere end {v.threshold} pladser godkendes af "
           f"{or_da(v.approvers)} ad en af disse veje: {or_da(v.routes_da)} {where_da}. "
-          f"{v.secretariat_da} kontaktes med henblik på mailhøring eller godkendelse på et kommende møde. "
+          f"{v.secretariat_da[:1].upper()}{v.secretariat_da[1:]} kontaktes med henblik på mailhøring eller godkendelse "
+          "på et kommende møde. "
           "Driftskommunen/regionen skal uanset justeringens størrelse kontakte de berørte kommuner.")
     en = (f"Capacity adjustments of up to {v.threshold} places need no prior approval by {steering}. Closing a whole "
           f"offer and changes of more than {v.threshold} places are approved by {or_en(v.approvers)} through one of "
@@ -130,9 +131,9 @@ def _decide(v: CapacityVersion, day: date, change: int, closes: bool | None, cov
     contact_da = "Driftskommunen/regionen skal uanset justeringens størrelse kontakte de berørte kommuner forud for justeringen."
     contact_en = "Whatever the size, the operating municipality/region must contact the affected municipalities before the adjustment."
     if change == 0 and closes is False:
-        da = (f"En ændring på 0 pladser er ingen kapacitetsjustering, så der er intet at godkende {where_da}; "
+        da = (f"En ændring på 0 pladser er ingen kapacitetsjustering og kræver ikke godkendelse {where_da}; "
               f"bagatelgrænsen er plus/minus {v.threshold} pladser.")
-        en = (f"A change of 0 places is not a capacity adjustment, so there is nothing to approve {where_en}; "
+        en = (f"A change of 0 places is not a capacity adjustment and needs no approval {where_en}; "
               f"the de minimis threshold is plus/minus {v.threshold} places.")
         cites = [s.threshold, s.no_approval]
     elif approval is True:
