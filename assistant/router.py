@@ -32,7 +32,7 @@ CAPACITY = _cue(r"kapacitet\w*", r"\w*plads\w*", r"places?\b", r"beds?\b", "capa
                 "de minimis", r"\w*tilbud\w*", r"offers?\b")
 THRESHOLD = _cue(r"bagatel\w*", "threshold", "de minimis", r"grænse\w*")
 PAST = _cue("hvad skete", "what happened", "blev det", "blev der", "was it", "was put", "was proposed",
-            "was decided", "har været", r"forelagt\w*", "put to", "hvad blev", "tidligere", "previous", r"histor\w*",
+            "was decided", "har været", r"forelagt\w*", "put to", "hvad blev", r"histor\w*",
             "sager om", "cases about", "hvilke sager")
 CHAIR = _cue(r"formand\w*", r"medformand\w*", r"næstformand\w*", r"chair\w*", r"co-chair\w*", r"udpeg\w*",
              r"appoint\w*", "leder af", r"leads?\b", "who runs", r"fortsætter\w*", "hvor længe", "until when")

@@ -202,7 +202,9 @@ def _place_candidates(text: str) -> tuple[list[tuple[Places, bool]], list[str]]:
             for j in range(noun_at + 1, min(noun_at + 4, b + 1)):
                 d = _direction(tokens[j][0])
                 if d is not None or tokens[j][0].startswith(_CHANGE_STEMS):
-                    attached, direction = True, d
+                    # "… 20 pladser og vil lukke 5 af dem": a verb followed by its own number is not ours.
+                    if not any(_number(t) is not None for t, _, _ in tokens[j + 1:j + 3]):
+                        attached, direction = True, d
                     break
         clause_words = [t for t, _, _ in tokens[a:b + 1]]
         snippet = text[tokens[a][1]:tokens[b][2]]

@@ -50,7 +50,7 @@ def scope() -> Scope:
 
 
 def _word_pattern(names: list[str]) -> re.Pattern:
-    # Longest names first so "Region Midtjylland" wins over "Midtjylland"; whole words only.
+    # Longest names first so "Region X" wins over "X"; whole words only.
     alts = sorted({_fold(n) for n in names}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alts) + r")(?!\w)")
 

@@ -24,6 +24,8 @@ def test_every_quote_is_in_its_cleaned_document():
 
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_every_file_has_sources(name):
+    if name == "scope":  # the deployment profile names, it does not quote
+        return
     assert list(iter_sources(dataset(name)))
 
 
