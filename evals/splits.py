@@ -14,7 +14,8 @@ HELD_OUT = ("test", "ooc")
 MINIMUM_SIZE = {"dev": (110, 9), "test": (60, 10), "ooc": (40, 6)}
 
 
-def load_cases(split: str) -> list[dict]:
+def load_cases(split: str = "dev") -> list[dict]:
+    """The cases of one split (dev by default: the benchmarks time the dev questions)."""
     return yaml.safe_load(CASE_FILES[split].read_text(encoding="utf-8"))["cases"]
 
 
