@@ -1,4 +1,8 @@
-"""The eval report: Markdown tables, a JSON file beside it, and the compact summary printed to stdout."""
+"""The eval report: Markdown tables per split, a JSON file beside it, and the side-by-side summary for stdout.
+
+Failing cases are listed for `dev` only: for the held-out splits (test, ooc) the report gives aggregates, so
+that nobody tunes the assistant on them.
+"""
 from __future__ import annotations
 
 import json
@@ -6,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from evals import metrics
+from evals.gate import GATED_MODE, measured_split
+from evals.splits import CASE_FILES, HELD_OUT
 
 CUT = 160
 DEFINITIONS = """\
@@ -103,76 +109,116 @@ def failing_rows(cases: list[dict], run: dict, retrieval: dict) -> dict[str, lis
 # --- rendering -------------------------------------------------------------------------------------
 
 def summary_rows(results: dict, thresholds: dict[str, float]) -> list[list]:
-    from evals.run import measured
-
-    values = measured(results)
+    """One row per metric: name, then (measured, minimum, ok/FAIL) for every split that ran."""
+    splits = list(results["splits"])
+    values = {split: measured_split(results["splits"][split]) for split in splits}
+    names = list(dict.fromkeys(n for split in splits for n in values[split] if not n.endswith(".n")))
     rows = []
-    for name, value in values.items():
-        if name.endswith(".n"):
-            continue
-        minimum = thresholds.get(name)
-        ok = "" if minimum is None else ("ok" if value is not None and value >= minimum - 1e-9 else "FAIL")
-        rows.append([name, value, "" if minimum is None else f"{minimum:.2f}", ok])
+    for name in names:
+        row: list = [name]
+        for split in splits:
+            value, minimum = values[split].get(name), thresholds.get(f"{split}.{name}")
+            ok = "" if minimum is None else ("ok" if value is not None and value >= minimum - 1e-9 else "FAIL")
+            row += [value, "" if minimum is None else f"{minimum:.2f}", ok]
+        rows.append(row)
     return rows
 
 
-def render_markdown(results: dict, thresholds: dict[str, float], failing: list[str], cases: list[dict]) -> str:
-    lines = [f"# Evaluation report ({date.today().isoformat()})", "",
-             f"{results['cases']} golden cases (`evals/golden.yaml`), planners: {', '.join(results['planners'])}, "
-             f"{results.get('seconds', '?')} s. Rerun: `assistant eval --report artifacts/eval-report.md`.", "",
-             "**Gate: " + ("passed**" if not failing else "FAILED** on " + ", ".join(failing))
-             + " (minimums in `evals/thresholds.yaml`; minimums just under this run are in the JSON report as "
-             "`suggested_thresholds`).", "",
-             "## Summary", "", *_table(["metric", "measured", "minimum", ""], summary_rows(results, thresholds)),
-             "", "## Retrieval baselines", ""]
+def _split_header(results: dict) -> list[str]:
+    return ["metric"] + [h for split in results["splits"] for h in (split, "min", "")]
+
+
+def _split_section(split: str, result: dict, cases: list[dict], show_failing: bool) -> list[str]:
+    lines = ["", f"## Split `{split}` ({result['cases']} cases, `{CASE_FILES[split].name}`, {result.get('seconds', '?')} s)",
+             "", "### Retrieval baselines", ""]
     lines += _table(["mode", "cases", "recall@1", "recall@3", "recall@5", "MRR"],
                     [[mode, r["metrics"]["n"], r["metrics"]["recall@1"], r["metrics"]["recall@3"],
-                      r["metrics"]["recall@5"], r["metrics"]["mrr"]] for mode, r in results["retrieval"].items()])
-    if results.get("unreachable"):
-        lines += ["", "Expected sources that no chunk of the index matches (these cases cannot be retrieved):", ""]
-        lines += [f"- {cid}: {_cell(srcs)}" for cid, srcs in results["unreachable"].items()]
-    for name, run in results["planners"].items():
-        m = run["metrics"]
-        lines += ["", f"## Answers: {name} planner", ""]
-        lines += _table(["metric", "value"], [[k, v] for k, v in m.items()])
-        lines += ["", "### Per category", ""]
+                      r["metrics"]["recall@5"], r["metrics"]["mrr"]] for mode, r in result["retrieval"].items()])
+    if result.get("unreachable"):
+        lines += ["", f"Cases whose expected sources no chunk of the index matches: {len(result['unreachable'])}."]
+        if show_failing:
+            lines += [""] + [f"- {cid}: {_cell(srcs)}" for cid, srcs in result["unreachable"].items()]
+    for name, run in result["planners"].items():
+        lines += ["", f"### Answers: {name} planner", ""]
+        lines += _table(["metric", "value"], [[k, v] for k, v in run["metrics"].items()])
+        lines += ["", "#### Per category", ""]
         lines += _table(["category", "n", "fact accuracy", "tool accuracy", "recall@5"],
                         [[cat, v["n"], v["fact_accuracy"], v["tool_selection_accuracy"], v["recall@5"]]
                          for cat, v in run["per_category"].items()])
-        lines += ["", "### Failing cases", ""]
-        by_cause = failing_rows(cases, run, results["retrieval"]["hybrid"])
+        by_cause = failing_rows(cases, run, result["retrieval"][GATED_MODE])
+        lines += ["", "#### Failing cases", ""]
+        if not show_failing:
+            counts = ", ".join(f"{cause}: {len(rows)}" for cause, rows in sorted(by_cause.items())) or "none"
+            lines.append(f"Held-out split: only counts are shown ({counts}). Do not tune on these cases.")
+            continue
         if not by_cause:
             lines.append("None.")
         for cause, rows in sorted(by_cause.items()):
-            lines += ["", f"#### {cause} ({len(rows)})", "", *_table(["case", "category", "expected", "got"], rows)]
+            lines += ["", f"##### {cause} ({len(rows)})", "", *_table(["case", "category", "expected", "got"], rows)]
+    return lines
+
+
+def render_markdown(results: dict, thresholds: dict[str, float], failing: list[str], cases: dict[str, list[dict]],
+                    show_held_out: bool = False) -> str:
+    splits = list(results["splits"])
+    store = results.get("store", {})
+    sizes = ", ".join(f"{s} ({results['splits'][s]['cases']} cases)" for s in splits)
+    lines = [f"# Evaluation report ({date.today().isoformat()})", "",
+             f"Splits: {sizes}; planners: "
+             f"{', '.join(next(iter(results['splits'].values()))['planners'])}; store `{store.get('path', '?')}` "
+             f"({store.get('documents', '?')} documents, {store.get('chunks', '?')} chunks: seeds + out-of-corpus "
+             f"stand-ins); {results.get('seconds', '?')} s. Rerun: `assistant eval --report artifacts/eval-report.md`.", "",
+             "**Gate: " + ("passed**" if not failing else "FAILED** on " + ", ".join(failing))
+             + " (minimums per split in `evals/thresholds.yaml`; minimums just under this run are in the JSON report as "
+             "`suggested_thresholds`).", "",
+             "`dev` has been tuned on; `test` and `ooc` are held out and never tuned on (evals/GOLDEN.md).", "",
+             "## Summary", "", *_table(_split_header(results), summary_rows(results, thresholds))]
+    for split in splits:
+        show = show_held_out or split not in HELD_OUT
+        lines += _split_section(split, results["splits"][split], cases[split], show)
     lines += ["", "## Definitions", "", DEFINITIONS]
     return "\n".join(lines)
 
 
-def _json_safe(results: dict) -> dict:
-    """The JSON report leaves out the cited chunks' full texts."""
+def _json_safe(results: dict, show_held_out: bool) -> dict:
+    """The JSON report leaves out the cited chunks' full texts, and per-case records of held-out splits."""
     slim = json.loads(json.dumps(results, ensure_ascii=False, default=str))
-    for run in slim["planners"].values():
-        for record in run["records"].values():
-            for c in record["citations"]:
-                c.pop("text", None)
+    for split, result in slim["splits"].items():
+        held_out = split in HELD_OUT and not show_held_out
+        if held_out:
+            result["unreachable"] = len(result["unreachable"])
+        for mode in result["retrieval"].values():
+            if held_out:
+                mode.pop("ranks"), mode.pop("top")
+        for run in result["planners"].values():
+            if held_out:
+                run.pop("records")
+                continue
+            for record in run["records"].values():
+                for c in record["citations"]:
+                    c.pop("text", None)
     return slim
 
 
 def write_reports(results: dict, thresholds: dict[str, float], failing: list[str], path: Path,
-                  cases: list[dict]) -> None:
+                  cases: dict[str, list[dict]], show_held_out: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(results, thresholds, failing, cases), encoding="utf-8")
-    payload = {"date": date.today().isoformat(), "thresholds": thresholds, "failing": failing} | _json_safe(results)
+    path.write_text(render_markdown(results, thresholds, failing, cases, show_held_out), encoding="utf-8")
+    payload = {"date": date.today().isoformat(), "thresholds": thresholds, "failing": failing} | _json_safe(results, show_held_out)
     path.with_suffix(".json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def summary_table(results: dict, thresholds: dict[str, float]) -> str:
+    """The stdout summary: every gated metric for every split side by side, then the retrieval baselines."""
     rows = summary_rows(results, thresholds)
     width = max(len(r[0]) for r in rows)
-    out = [f"{'metric':<{width}}  {'measured':>8}  {'min':>5}"]
-    out += [f"{r[0]:<{width}}  {_fmt(r[1]):>8}  {r[2]:>5}  {r[3]}" for r in rows]
-    out.append("baselines (recall@5 / MRR): " + ", ".join(
-        f"{mode} {_fmt(r['metrics']['recall@5'])} / {_fmt(r['metrics']['mrr'])}"
-        for mode, r in results["retrieval"].items()))
+    splits = list(results["splits"])
+    out = [f"{'metric':<{width}}" + "".join(f"  {s:>8} {'min':>5} {'':4}" for s in splits)]
+    for r in rows:
+        cells = "".join(f"  {_fmt(r[1 + 3 * i]):>8} {r[2 + 3 * i]:>5} {r[3 + 3 * i]:4}" for i in range(len(splits)))
+        out.append(f"{r[0]:<{width}}{cells}".rstrip())
+    for split in splits:
+        out.append(f"{split} baselines (recall@5 / MRR): " + ", ".join(
+            f"{mode} {_fmt(r['metrics']['recall@5'])} / {_fmt(r['metrics']['mrr'])}"
+            for mode, r in results["splits"][split]["retrieval"].items()))
     return "\n".join(out)

@@ -28,6 +28,8 @@ class DocumentEntry(BaseModel):
     valid_from: Optional[date] = None
     valid_to: Optional[date] = None
     source_url: Optional[str] = None
+    # "stand-in": an invented document written for the evaluation (evals/ooc_corpus/), never a real source.
+    origin: Optional[Literal["stand-in"]] = None
 
     @field_validator("id")
     @classmethod
