@@ -40,8 +40,9 @@ def check_regular(path: str | Path, roots: Iterable[Path] = (), confine: bool = 
     if stat.S_ISLNK(st.st_mode) or (confine and not _inside(path.resolve(), roots)):
         target = path.resolve()
         if not _inside(target, roots):
-            raise UnsafeFile(f"{path.name}: is a link to (or lies in) a place outside the corpus and upload "
-                             "folders; copy the document there instead")
+            what = "is a link to a file" if stat.S_ISLNK(st.st_mode) else "lies"
+            raise UnsafeFile(f"{path.name}: {what} outside the corpus and upload folders; copy the document there "
+                             "instead")
         try:
             st = os.stat(target)
         except OSError:

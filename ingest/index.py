@@ -65,6 +65,7 @@ class IngestReport:
     removed: int = 0  # documents no longer in the sources
     failed: list[Problem] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # failed now, previous chunks kept
+    added: list[str] = field(default_factory=list)  # staged uploads now in the index and the uploads manifest
     up_to_date: bool = False
     build_id: str = ""
     seconds: float = 0.0
@@ -268,6 +269,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
                                "Not indexing: no document could be read; fix the files listed above and run "
                                "`assistant ingest` again.")
         indexed_adds = [e for e in add if any(d.entry.id == e.id for d in docs)]
+        report.added = [e.id for e in indexed_adds]
         report.docs = len(doc_table)
         report.chunks = len(chunks)
         report.skipped = sum(1 for d in docs if prev_docs.get(d.entry.id, {}).get("sha256") == d.sha256)
