@@ -40,14 +40,14 @@ class Chunk:
 
     @property
     def label(self) -> str:
-        """How a citation names the passage: 'DASSOS dagsorden 27.2.2026, pkt. 1.8 …'."""
+        """How a citation names the passage: '<body> dagsorden 27.2.2026, pkt. 1.8 …'."""
         if self.section:
             return f"{self.title}, pkt. {self.section} {self.section_title}".strip()
         return f"{self.title}, {self.section_title}".strip(", ")
 
     def context_text(self) -> str:
         """The passage with its context, as embedded and keyword-indexed."""
-        head = f"{self.title} ({self.body}, {self.date})"
+        head = f"{self.title} ({self.body}, {self.date})" if self.body else f"{self.title} ({self.date})"
         sec = f"{self.section} {self.section_title}".strip()
         return f"{head}\n{sec}\n{self.text}"
 

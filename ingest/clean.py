@@ -121,7 +121,7 @@ def clean_text(raw: str) -> str:
     lines = _undouble_spacing(lines)
     lines = ["" if _LINK_LINE.match(ln) or (len(ln) <= _SHORT_LINE and _FOOTER.match(ln)) else ln for ln in lines]
     lines = ["" if _is_page_number(lines, i) else ln for i, ln in enumerate(lines)]
-    # Spaces before punctuation are PDF artefacts: "Midtjylland ." / "10 .000" / "bl .a ."
+    # Spaces before punctuation are PDF artefacts: "Region ." / "10 .000" / "bl .a ."
     lines = [re.sub(r"(?<=\w) \.(?=\w|\s|$)", ".", ln) for ln in lines]
     vocabulary = Counter(w.lower() for w in _WORD.findall(" ".join(lines)))
     lines = _dehyphenate(lines, vocabulary)

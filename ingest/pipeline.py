@@ -120,7 +120,8 @@ def stage_upload(store_dir: Path, filename: str, data: bytes, *, title: str, kin
     if not data:
         raise LoadError(f"{name}: the file is empty")
     if max_bytes is not None and len(data) > max_bytes:
-        raise LoadError(f"{name}: the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+        mib = 1024 * 1024  # as Streamlit counts an upload's megabytes
+        raise LoadError(f"{name}: the file is {len(data) / mib:.1f} MB; the limit is {max_bytes / mib:.0f} MB")
     folder = uploads_dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()[:10]
