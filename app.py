@@ -5,8 +5,12 @@ Run: streamlit run app.py (or ./run.sh). The pages live in assistant/ui/.
 import streamlit as st
 
 from assistant.ui import resources
+from assistant.ui.text import md_escape
+from rules.scope import scope
 
-st.set_page_config(page_title="DASSOS-assistenten", page_icon=":material/gavel:", layout="wide")
+# The names come from the scope profile (rules/data/scope.yaml): another region's deployment changes the data only.
+SCOPE = scope()
+st.set_page_config(page_title=f"{SCOPE.steering_body}-assistenten", page_icon=":material/gavel:", layout="wide")
 
 PAGES = [
     st.Page("assistant/ui/pages/spoerg.py", title="Spørg", icon=":material/chat:", url_path="spoerg", default=True),
@@ -20,10 +24,10 @@ PAGES = [
 
 page = st.navigation(PAGES)
 with st.sidebar:
-    st.caption("Assistent for det specialiserede socialområde i Midtjylland: rammeaftaler, organisering og "
-               "DASSOS. Svar med kilder.")
+    st.caption(f"Assistent for det specialiserede socialområde i {SCOPE.region_da}: rammeaftaler, organisering og "
+               f"{SCOPE.steering_body}. Svar med kilder.")
 problem = resources.index_problem()
 if problem:
-    st.error(problem)
+    st.error(md_escape(problem))
     st.stop()
 page.run()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,13 +14,37 @@ class UsageError(Exception):
     """A user-caused problem: shown as one line, exit code 2."""
 
 
+# The rules and documents cover the 20th and 21st centuries; year 9999 is a typo, not a question.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
 def _parse_date(value: str | None, flag: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(_text_arg(value, flag))
     except ValueError:
-        raise UsageError(f"{flag} must be a date written YYYY-MM-DD, got '{value}'.") from None
+        raise UsageError(f"{flag} must be a date written YYYY-MM-DD, got '{_printable(value)}'.") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise UsageError(f"{flag} {parsed.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR}: give a date in that range.")
+    return parsed
+
+
+def _printable(value: str, limit: int = 60) -> str:
+    """A user's argument as it can be shown on one line (bad bytes and control characters escaped)."""
+    shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in shown)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def _text_arg(value: str, what: str) -> str:
+    """The argument as text; bytes that are not UTF-8 (a wrongly encoded terminal) are refused in one line."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{what} contains bytes that are not valid UTF-8 ('{_printable(value)}'): "
+                         "set the terminal to UTF-8 and write it again.") from None
+    return value
 
 
 def _settings(args):
@@ -30,28 +56,34 @@ def _settings(args):
 
 def cmd_ingest(args) -> int:
     from ingest.index import build_index
-    from ingest.loaders import LoadError
-    from ingest.pipeline import add_upload
+    from ingest.loaders import LoadError, load_file
+    from ingest.pipeline import stage_upload, uploads_dir
 
     settings = _settings(args)
     added_failed = []
+    staged = []
     corpus_dir = settings.corpus_dir
+    on = _parse_date(args.date, "--date") or date.today()
     for raw in args.paths:
-        p = Path(raw)
-        if p.is_dir():
+        p = Path(_text_arg(raw, "The file name"))
+        if p.is_dir() and not p.is_symlink():
             if not (p / "manifest.yaml").exists():
                 raise UsageError(f"{p} has no manifest.yaml; give a corpus folder with a manifest or document files.")
             corpus_dir = p
             continue
-        if not p.exists():
-            added_failed.append(f"{p}: file not found")
-            continue
         try:
-            entry = add_upload(settings.store_dir, p.name, p.read_bytes(), title=p.stem, kind=args.kind,
-                               body=args.body, on=_parse_date(args.date, "--date") or date.today())
-            print(f"added {p.name} as {entry.id}", file=sys.stderr)
+            # Read once, safely: a link out of the corpus, a FIFO or a device is refused without blocking.
+            _, data = load_file(p, roots=(settings.corpus_dir, uploads_dir(settings.store_dir)))
+            title = args.title if args.title is not None else p.stem
+            staged.append((p.name, stage_upload(settings.store_dir, p.name, data, title=title, kind=args.kind,
+                                                body=args.body or "", on=on)))
         except LoadError as exc:
             added_failed.append(str(exc))
+        except OSError as exc:
+            raise UsageError(f"Cannot store {p.name} in {uploads_dir(settings.store_dir)} "
+                             f"({exc.strerror or exc.__class__.__name__}): ingest needs write access to the store.")
+    if staged and not args.body:
+        print("note: no --body given; the added documents have no body (give --body to name one).", file=sys.stderr)
 
     bar = None
 
@@ -64,9 +96,13 @@ def cmd_ingest(args) -> int:
         bar.update(done - bar.n)
 
     report = build_index(corpus_dir, settings.store_dir, settings.embedding, chroma_host=settings.chroma_host,
-                         chroma_port=settings.chroma_port, force=args.force, progress=progress)
+                         chroma_port=settings.chroma_port, force=args.force, progress=progress,
+                         add=[entry for _, entry in staged])
     if bar is not None:
         bar.close()
+    for name, entry in staged:
+        if entry.id in report.added:
+            print(f"added {name} as {entry.id}", file=sys.stderr)
     for line in added_failed:
         print(f"failed: {line}", file=sys.stderr)
     for problem in report.failed:
@@ -86,15 +122,20 @@ def cmd_ingest(args) -> int:
 def cmd_ask(args) -> int:
     from assistant.api import Assistant
 
-    question = (args.question or "").strip()
+    question = _text_arg(args.question or "", "The question").strip()
     if not question:
-        raise UsageError("The question is empty: write a question in Danish or English, e.g. assistant ask \"Hvem er formand for DASSOS?\"")
+        raise UsageError("The question is empty: write a question in Danish or English, e.g. "
+                         "assistant ask \"Hvem er formand?\"")
     as_of = _parse_date(args.as_of, "--as-of")
-    answer = Assistant(_settings(args)).ask(question, as_of=as_of)
+    assistant = Assistant(_settings(args))
+    answer = assistant.ask(question, as_of=as_of)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
         print(answer.render_text())
+    notice = getattr(assistant._index, "notice", "")  # the index is open by now when documents were searched
+    if notice:
+        print(f"note: {notice}", file=sys.stderr)
     return 0
 
 
@@ -161,7 +202,8 @@ def cmd_eval(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="assistant", description="Cited answers about DASSOS, Rammeaftaler and organisation notes.")
+    p = argparse.ArgumentParser(prog="assistant", description="Cited answers about framework agreements, "
+                                "organisation notes, agendas and minutes.")
     sub = p.add_subparsers(dest="command", required=True)
 
     i = sub.add_parser("ingest", help="build or update the index from corpus/ (and add document files)")
@@ -170,7 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--corpus", help="corpus folder with manifest.yaml (default corpus/)")
     i.add_argument("--kind", default="other", choices=["agreement", "organisation_note", "agenda", "minutes", "other"],
                    help="kind of the added files")
-    i.add_argument("--body", default="DASSOS", help="body of the added files")
+    i.add_argument("--title", help="title of the added file (default: its file name)")
+    i.add_argument("--body", default=None, help="body (organ) of the added files; none when not given")
     i.add_argument("--date", help="date of the added files (YYYY-MM-DD, default today)")
     i.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -218,18 +261,37 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except BrokenPipeError:  # output piped into `head`
         return 0
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("error: interrupted; the live index is unchanged.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the user-facing edge: every failure is one line, never a traceback
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
         return 2
-    except Exception as exc:  # noqa: BLE001 - user-facing edge: known errors as one line
-        from ingest.embeddings import EmbeddingConfigError
-        from ingest.index import IndexError_
 
-        # RuleInputError, bad dates and unknown options are ValueErrors with a user-facing sentence.
-        if isinstance(exc, (IndexError_, EmbeddingConfigError, ValueError, FileNotFoundError)):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        raise
+
+def _one_line(exc: Exception) -> str:
+    """What went wrong and what to do, in one sentence."""
+    import sqlite3
+
+    from ingest.embeddings import EmbeddingConfigError
+    from ingest.index import IndexError_
+
+    # Our own errors (and RuleInputError, bad dates, bad settings: ValueErrors) already carry a sentence.
+    if isinstance(exc, (UsageError, IndexError_, EmbeddingConfigError, ValueError)):
+        return " ".join(str(exc).split())
+    if isinstance(exc, PermissionError) or (isinstance(exc, OSError) and exc.errno == errno.EROFS):
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return (f"no permission to read or write the index{where}: fix the permissions, or give another --store "
+                "(asking needs read access, ingest needs write access).")
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc.__class__.__name__}{f' ({exc.filename})' if exc.filename else ''}: check the path."
+    if isinstance(exc, sqlite3.Error):
+        return (f"the index database cannot be used ({' '.join(str(exc).split())}): check that the store is "
+                "writable and run `assistant ingest --force`.")
+    return (f"unexpected failure ({exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}); "
+            "run again with ASSISTANT_DEBUG=1 for the details and report it.")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,21 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def _int_env(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number setting; a bad value is one sentence naming the variable (never a traceback)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ValueError(f"The setting {name}={raw!r} is not a whole number from {low} to {high}: "
+                         f"fix or unset it (default {default}).")
+    return value
+
+
 def load_settings(**overrides) -> Settings:
     env = os.environ
     s = Settings(
@@ -41,7 +56,7 @@ def load_settings(**overrides) -> Settings:
         llm_base_url=env.get("ASSISTANT_LLM_BASE_URL", ""),
         llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
         chroma_host=env.get("ASSISTANT_CHROMA_HOST", ""),
-        chroma_port=int(env.get("ASSISTANT_CHROMA_PORT", "8000")),
-        upload_limit_mb=int(env.get("ASSISTANT_UPLOAD_LIMIT_MB", "20")),
+        chroma_port=_int_env("ASSISTANT_CHROMA_PORT", 8000, 1, 65535),
+        upload_limit_mb=_int_env("ASSISTANT_UPLOAD_LIMIT_MB", 20, 1, 2000),
     )
     return s.with_(**overrides)

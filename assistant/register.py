@@ -13,11 +13,17 @@ from pydantic import BaseModel, Field
 from ingest.register import ITEM_TYPES, VERBS
 
 _JSON_FIELDS = ("recommendations", "attachments", "municipalities", "offers", "dates")
-# Words that would match nearly every item when OR-ed.
+# Words that would match nearly every item when OR-ed (the steering body's name too: it heads every agenda).
 _STOPWORDS = set(
     "af at de den der det du eller en er et for fra har hvad hvem hvilke hvor hvornår i med og om på "
-    "som til var ved blev the a an of and or to in on for about what when which who dassos".split()
+    "som til var ved blev the a an of and or to in on for about what when which who".split()
 )
+
+
+def _stopwords() -> set[str]:
+    from rules.scope import scope
+
+    return _STOPWORDS | {scope().steering_body.casefold()}
 
 
 def _check_choice(name: str, value: Optional[str], accepted: tuple[str, ...]) -> Optional[str]:
@@ -46,7 +52,8 @@ def fts_query(text: str) -> Optional[str]:
 
     stem = snowballstemmer.stemmer("danish").stemWord
     tokens = [t for t in re.findall(r"\w+", text.lower()) if len(t) > 1]
-    tokens = [t for t in tokens if t not in _STOPWORDS] or tokens
+    stop = _stopwords()
+    tokens = [t for t in tokens if t not in stop] or tokens
     terms = []
     for t in dict.fromkeys(tokens):
         s = stem(t)
@@ -146,7 +153,7 @@ def search_decisions(
 
 class FindDecisionsArgs(BaseModel):
     query: Optional[str] = Field(None, description="Fritekst / free text, e.g. 'lukning Kollegiet'")
-    body: Optional[str] = Field(None, description="Organ / body, e.g. 'DASSOS'")
+    body: Optional[str] = Field(None, description="Organ / body, as named on the agenda")
     since: Optional[str] = Field(None, description="Møder fra og med / meetings from, YYYY-MM-DD")
     until: Optional[str] = Field(None, description="Møder til og med / meetings until, YYYY-MM-DD")
     item_type: Optional[str] = Field(None, description="Punkttype / item type: " + ", ".join(ITEM_TYPES))
@@ -168,13 +175,16 @@ def decisions_tool(db_path: str | Path):
                 "municipalities", "offers", "dates", "citation")
         return json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False)
 
+    from rules.scope import scope
+
+    body = scope().steering_body
     return StructuredTool.from_function(
         func=find_decisions,
         name="find_decisions",
         description=(
-            "Søg i beslutningsregistret: punkter på DASSOS' dagsordener og referater med indstilling, "
+            f"Søg i beslutningsregistret: punkter på {body}' dagsordener og referater med indstilling, "
             "beslutning (kun i referater), bilag og kilde. En indstilling er et forslag, ikke en beslutning. "
-            "Search the decision register of DASSOS agenda and minutes items: recommendations, decisions "
+            f"Search the decision register of {body} agenda and minutes items: recommendations, decisions "
             "(minutes only; status 'proposal' means not decided), attachments and a citation for each item."
         ),
         args_schema=FindDecisionsArgs,

@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (Chroma) + Danish BM25, fused by reciprocal rank fusion, filtered and dated."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,6 +11,23 @@ from ingest.chunk import Chunk
 
 RRF_K = 60
 MODES = ("hybrid", "dense", "keyword")
+# e5 reads at most 512 tokens; a pasted page would be cut at its start, where the question is least likely to be.
+# About 250 Danish words: the question's last sentences are embedded, the rest only keyword-searched.
+MAX_EMBED_CHARS = 1000
+_SENTENCE_END = re.compile(r"[.!?…]\s+")
+
+
+def embedding_text(question: str, max_chars: int = MAX_EMBED_CHARS) -> str:
+    """The question's last whole sentences that fit in max_chars (or its last max_chars characters)."""
+    if len(question) <= max_chars:
+        return question
+    tail = question[-max_chars:]
+    # Start at the first sentence boundary inside the tail, so no sentence is embedded cut in half.
+    m = _SENTENCE_END.search(tail)
+    if m and m.end() < len(tail):
+        return tail[m.end():]
+    space = tail.find(" ")
+    return tail[space + 1:] if 0 <= space < len(tail) - 1 else tail
 
 
 @dataclass(frozen=True)
@@ -79,7 +97,8 @@ class Retriever:
                        if filters.allows(c) and in_force_weight(c, as_of) > 0}
         query = expand_query(question)
         depth = max(k * 4, 20)
-        dense = self.index.dense_search(query, depth, allowed) if mode in ("hybrid", "dense") else []
+        dense = (self.index.dense_search(expand_query(embedding_text(question)), depth, allowed)
+                 if mode in ("hybrid", "dense") else [])
         keyword = self.index.keyword.search(query, depth, allowed) if mode in ("hybrid", "keyword") else []
         fused: dict[str, Hit] = {}
         for weight, results, kind in ((self.dense_weight, dense, "dense"), (self.keyword_weight, keyword, "keyword")):

@@ -40,14 +40,14 @@ class Chunk:
 
     @property
     def label(self) -> str:
-        """How a citation names the passage: 'DASSOS dagsorden 27.2.2026, pkt. 1.8 …'."""
+        """How a citation names the passage: '<body> dagsorden 27.2.2026, pkt. 1.8 …'."""
         if self.section:
             return f"{self.title}, pkt. {self.section} {self.section_title}".strip()
         return f"{self.title}, {self.section_title}".strip(", ")
 
     def context_text(self) -> str:
         """The passage with its context, as embedded and keyword-indexed."""
-        head = f"{self.title} ({self.body}, {self.date})"
+        head = f"{self.title} ({self.body}, {self.date})" if self.body else f"{self.title} ({self.date})"
         sec = f"{self.section} {self.section_title}".strip()
         return f"{head}\n{sec}\n{self.text}"
 
@@ -140,6 +140,42 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return paras
 
 
+# A sentence ends at . ! ? … (or a closing quote or bracket after one) followed by whitespace.
+_SENTENCE_END = re.compile(r"[.!?…][\"')\]»”]?\s+")
+
+
+def bounded_pieces(text: str, max_chars: int = MAX_CHARS) -> list[str]:
+    """Cut text into pieces of at most max_chars: at sentence ends, then at spaces, then anywhere.
+
+    Linear in the length of the text whatever its line breaks: one 200 kB line or a run of emoji is cut too.
+    """
+    if len(text) <= max_chars:
+        return [text]
+    sentences, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        sentences.append(text[start:m.end()])
+        start = m.end()
+    sentences.append(text[start:])
+    pieces: list[str] = []
+    buf = ""
+    for sentence in sentences:
+        while len(sentence) > max_chars:  # a sentence longer than a piece: cut at the last space that fits
+            cut = sentence.rfind(" ", max_chars // 2, max_chars)
+            cut = cut if cut > 0 else max_chars
+            if buf:
+                pieces.append(buf)
+                buf = ""
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut:]
+        if buf and len(buf) + len(sentence) > max_chars:
+            pieces.append(buf)
+            buf = ""
+        buf += sentence
+    if buf:
+        pieces.append(buf)
+    return [p.strip() for p in pieces if p.strip()]
+
+
 def split_long(paragraphs: list[str], max_chars: int = MAX_CHARS, overlap: int = OVERLAP_CHARS) -> list[str]:
     """Pack paragraphs into pieces of at most max_chars; the next piece repeats the last short paragraph."""
     units: list[str] = []
@@ -149,19 +185,23 @@ def split_long(paragraphs: list[str], max_chars: int = MAX_CHARS, overlap: int =
             continue
         buf = ""
         for line in p.split("\n"):
-            if buf and len(buf) + len(line) + 1 > max_chars:
-                units.append(buf)
-                buf = ""
-            buf = f"{buf}\n{line}" if buf else line
+            for part in bounded_pieces(line, max_chars):
+                if buf and len(buf) + len(part) + 1 > max_chars:
+                    units.append(buf)
+                    buf = ""
+                buf = f"{buf}\n{part}" if buf else part
         if buf:
             units.append(buf)
     pieces: list[str] = []
     cur: list[str] = []
+    size = 0  # len("\n\n".join(cur)), kept as we go: joining again for every unit is quadratic in a long section
     for u in units:
-        if cur and len("\n\n".join(cur + [u])) > max_chars:
+        if cur and size + 2 + len(u) > max_chars:
             pieces.append("\n\n".join(cur))
             tail = cur[-1]
             cur = [tail] if len(tail) <= overlap else []
+            size = len(tail) if cur else 0
+        size = size + 2 + len(u) if cur else len(u)
         cur.append(u)
     if cur:
         pieces.append("\n\n".join(cur))

@@ -6,9 +6,18 @@ import unicodedata
 from collections import Counter
 
 _LINK_LINE = re.compile(r"^\s*(?:https?://|file:///|www\.)\S*\s*$", re.IGNORECASE)
-_FOOTER = re.compile(r"^\s*DASSOS\s+(?:Dagsorden|Referat)\s+\d{1,2}\.\d{1,2}\.\d{2,4}\s*$", re.IGNORECASE)
+# A running footer: "<body> Dagsorden 27.2.2026" for any body: one to three words, none a number (so the item
+# "1.1 Godkendelse af dagsorden 27.2.2026" is no footer), then the capitalised kind and the date.
+_FOOTER = re.compile(r"^\s*(?:[^\W\d_][\w&-]*\s+){1,3}(?:Dagsorden|DAGSORDEN|Referat|REFERAT)\s+"
+                     r"\d{1,2}\.\d{1,2}\.\d{2,4}\s*$")
+# Footers and page numbers are short; longer lines are prose and skip those patterns.
+_SHORT_LINE = 160
+# Every line separator Python's splitlines() knows (U+2028, U+2029, NEL, VT, FS/GS/RS): all become "\n",
+# so the chunker and the register see the same lines.
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\u0085\v\x1c\x1d\x1e]")
 _PAGE_NUMBER = re.compile(r"^\s*(?:side\s+)?\d{1,3}(?:\s*(?:af|/)\s*\d{1,3})?\s*$", re.IGNORECASE)
 _HYPHEN_END = re.compile(r"(\w+)-$")
+_HYPHEN_TAIL = 80  # the hyphen pattern only ever sees a line's last characters (linear on a 200 kB line)
 _FIRST_WORD = re.compile(r"^(\w+)")
 # A hyphen before these words is a real one: "social- og specialundervisning".
 _CONJUNCTIONS = {"og", "eller", "samt", "til", "and", "or"}
@@ -22,7 +31,7 @@ def normalize_ws(text: str) -> str:
 
 def _is_page_number(lines: list[str], i: int) -> bool:
     """A bare number is a page number when it stands alone between blank lines or next to a footer/link."""
-    if not _PAGE_NUMBER.match(lines[i]):
+    if len(lines[i]) > _SHORT_LINE or not _PAGE_NUMBER.match(lines[i]):
         return False
 
     def neighbour(step: int) -> str:
@@ -47,7 +56,8 @@ def _dehyphenate(lines: list[str], vocabulary: Counter) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        m = _HYPHEN_END.search(line)
+        tail_at = max(0, len(line) - _HYPHEN_TAIL)
+        m = _HYPHEN_END.search(line, tail_at) if line.endswith("-") else None
         if m:
             j = i + 1
             while j < len(lines) and not lines[j].strip():
@@ -105,14 +115,13 @@ def clean_text(raw: str) -> str:
     """
     text = unicodedata.normalize("NFC", raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _LINE_SEPARATORS.sub("\n", text)
     text = text.replace("\u00a0", " ").replace("\u00ad", "").replace("\u200b", "")
     lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.split("\n")]
     lines = _undouble_spacing(lines)
-    lines = [
-        "" if (_LINK_LINE.match(ln) or _FOOTER.match(ln)) else ln for ln in lines
-    ]
+    lines = ["" if _LINK_LINE.match(ln) or (len(ln) <= _SHORT_LINE and _FOOTER.match(ln)) else ln for ln in lines]
     lines = ["" if _is_page_number(lines, i) else ln for i, ln in enumerate(lines)]
-    # Spaces before punctuation are PDF artefacts: "Midtjylland ." / "10 .000" / "bl .a ."
+    # Spaces before punctuation are PDF artefacts: "Region ." / "10 .000" / "bl .a ."
     lines = [re.sub(r"(?<=\w) \.(?=\w|\s|$)", ".", ln) for ln in lines]
     vocabulary = Counter(w.lower() for w in _WORD.findall(" ".join(lines)))
     lines = _dehyphenate(lines, vocabulary)

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from ingest.chunk import Chunk
 from ingest.keyword import KeywordIndex
-from ingest.pipeline import LoadedDocument, Problem, find_sources, load_document
 from ingest.loaders import LoadError
+from ingest.manifest import DocumentEntry
+from ingest.pipeline import LoadedDocument, Problem, find_sources, load_document, record_uploads
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,6 +48,14 @@ class ModelMismatch(IndexError_):
     pass
 
 
+class BuildRefused(IndexError_):
+    """A build that would drop documents it cannot see; the live index stays as it was."""
+
+
+class StoreUnusable(IndexError_):
+    """The store folder cannot be read or written as needed (a file, no permission, a corrupt current.json)."""
+
+
 @dataclass
 class IngestReport:
     docs: int = 0
@@ -56,6 +65,7 @@ class IngestReport:
     removed: int = 0  # documents no longer in the sources
     failed: list[Problem] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # failed now, previous chunks kept
+    added: list[str] = field(default_factory=list)  # staged uploads now in the index and the uploads manifest
     up_to_date: bool = False
     build_id: str = ""
     seconds: float = 0.0
@@ -152,18 +162,47 @@ def chunk_metadata(c: Chunk) -> dict:
 
 # --- build -----------------------------------------------------------------------------------------
 
-def read_current(store_dir: Path) -> dict | None:
+def check_store_dir(store_dir: Path) -> None:
+    """A --store that names a file, or a store we may not enter, is one clear sentence, not a traceback."""
+    store_dir = Path(store_dir)
+    if store_dir.exists() and not store_dir.is_dir():
+        raise StoreUnusable(f"{store_dir} is a file, not an index folder: give --store a folder (or a new name).")
+    if store_dir.is_dir() and not os.access(store_dir, os.R_OK | os.X_OK):
+        raise StoreUnusable(f"The index folder {store_dir} cannot be read (permission denied): "
+                            "fix its permissions or give another --store.")
+
+
+def read_current(store_dir: Path, strict: bool = True) -> dict | None:
+    """The live build's record; a corrupt one raises StoreUnusable (strict) or counts as no index (a rebuild)."""
+    check_store_dir(store_dir)
     p = Path(store_dir) / CURRENT
     if not p.exists():
         return None
-    return json.loads(p.read_text(encoding="utf-8"))
+    try:
+        record = json.loads(p.read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or not isinstance(record.get("build_id"), str):
+            raise ValueError("no build_id")
+        return record
+    except PermissionError:
+        raise StoreUnusable(f"{p} cannot be read (permission denied): fix the store's permissions.") from None
+    except (OSError, ValueError):
+        if not strict:
+            return None
+        raise StoreUnusable(f"{p} is corrupt: run `assistant ingest --force` to build a new index "
+                            "(the documents are kept).") from None
 
 
 @contextmanager
 def store_lock(store_dir: Path) -> Iterator[None]:
     """One writer at a time (CLI ingest and an app upload may race)."""
-    Path(store_dir).mkdir(parents=True, exist_ok=True)
-    with open(Path(store_dir) / ".lock", "w") as fh:
+    check_store_dir(store_dir)
+    try:
+        Path(store_dir).mkdir(parents=True, exist_ok=True)
+        fh = open(Path(store_dir) / ".lock", "a")
+    except OSError as exc:
+        raise StoreUnusable(f"Cannot write to the index folder {store_dir} ({exc.strerror or exc}): "
+                            "ingest needs write access; fix the permissions or give another --store.") from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -176,30 +215,39 @@ def _previous_chunks(store_dir: Path, current: dict | None) -> dict[str, list[Ch
         return {}
     path = Path(store_dir) / "builds" / current["build_id"] / "chunks.jsonl"
     out: dict[str, list[Chunk]] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        for line in lines:
             c = Chunk(**json.loads(line))
             out.setdefault(c.doc_id, []).append(c)
+    except (OSError, ValueError, TypeError):
+        return {}  # a damaged build: its documents are read again from their files
     return out
 
 
 def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chroma_host: str = "",
                 chroma_port: int = 8000, force: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> IngestReport:
-    """Sync the index with the sources (corpus + uploads). Unchanged text is never re-embedded."""
+                progress: Callable[[int, int], None] | None = None,
+                add: list[DocumentEntry] = ()) -> IngestReport:
+    """Sync the index with the sources (corpus + uploads + staged uploads `add`). Unchanged text is never re-embedded.
+
+    Staged uploads are recorded in the uploads manifest once embedded and stored, under the same lock.
+    Raises BuildRefused when a source cannot be read or no document would be left; the live index then stays.
+    """
     import numpy as np
 
     from ingest.embeddings import get_embeddings
 
     started = time.perf_counter()
     store_dir = Path(store_dir)
-    store_dir.mkdir(parents=True, exist_ok=True)
     embeddings = get_embeddings(embedding_spec)
     model = embeddings.model_id  # type: ignore[attr-defined]
     report = IngestReport()
     with store_lock(store_dir):
-        current = read_current(store_dir)
-        sources = find_sources(corpus_dir, store_dir)
+        current = read_current(store_dir, strict=False)
+        sources = find_sources(corpus_dir, store_dir, list(add))
+        if sources.fatal:
+            raise BuildRefused(f"Not indexing: {sources.fatal[0]}; the live index is unchanged.")
         report.failed.extend(sources.problems)
         previous = _previous_chunks(store_dir, current)
         prev_docs = (current or {}).get("documents", {})
@@ -207,14 +255,21 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         carried: dict[str, dict] = {}
         for entry, path in sources.entries:
             try:
-                docs.append(load_document(entry, path))
+                docs.append(load_document(entry, path, sources.roots))
             except LoadError as exc:
                 report.failed.append(Problem(path.name, str(exc)))
-                if entry.id in previous:  # nothing already stored is lost
+                if entry.id in previous and entry.id in prev_docs:  # nothing already stored is lost
                     report.kept.append(entry.id)
                     carried[entry.id] = prev_docs[entry.id]
         chunks = [c for d in docs for c in d.chunks] + [c for doc_id in carried for c in previous[doc_id]]
         doc_table = {d.entry.id: _doc_record(d) for d in docs} | carried
+        if not doc_table:
+            raise BuildRefused("Not indexing: no document could be read, and an index without documents answers "
+                               "nothing; the live index is unchanged." if current else
+                               "Not indexing: no document could be read; fix the files listed above and run "
+                               "`assistant ingest` again.")
+        indexed_adds = [e for e in add if any(d.entry.id == e.id for d in docs)]
+        report.added = [e.id for e in indexed_adds]
         report.docs = len(doc_table)
         report.chunks = len(chunks)
         report.skipped = sum(1 for d in docs if prev_docs.get(d.entry.id, {}).get("sha256") == d.sha256)
@@ -227,6 +282,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
                 and {k: v.get("sha256") for k, v in prev_docs.items()} == {k: v["sha256"] for k, v in doc_table.items()}):
             report.up_to_date = True
             report.build_id = current["build_id"]
+            record_uploads(store_dir, indexed_adds)
             report.seconds = time.perf_counter() - started
             return report
 
@@ -274,6 +330,9 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
             "chroma_host": chroma_host, "chroma_port": chroma_port, "pipeline": pipeline_version(),
             "documents": doc_table, "chunks": len(chunks),
         }
+        # Recorded only once embedded and stored: a file that cannot be indexed never enters the manifest (and
+        # never stalls later ingests); recorded before the swap, so no live build holds an unrecorded upload.
+        record_uploads(store_dir, indexed_adds)
         tmp = store_dir / (CURRENT + ".tmp")
         tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, store_dir / CURRENT)  # the swap: from here on the new build is live

@@ -1,6 +1,7 @@
 """The corpus manifest: what each document is. Validated strictly on load."""
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Literal, Optional
@@ -10,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 Kind = Literal["agreement", "organisation_note", "agenda", "minutes", "other"]
 KINDS = ("agreement", "organisation_note", "agenda", "minutes", "other")
+
+
+MAX_MANIFEST_BYTES = 5_000_000
 
 
 class ManifestError(ValueError):
@@ -50,16 +54,26 @@ def _describe(err: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:160]
+
+
 def load_manifest(path: str | Path) -> list[DocumentEntry]:
     """Load and validate a manifest; files are resolved relative to its folder and must exist."""
     path = Path(path)
+    from ingest.files import UnsafeFile, read_regular
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ManifestError(f"{path}: cannot read manifest ({exc.__class__.__name__}: {exc})") from None
+        data = yaml.safe_load(read_regular(path, [path.parent], MAX_MANIFEST_BYTES).decode("utf-8")) or {}
+    except UnsafeFile as exc:
+        raise ManifestError(f"{path}: cannot read manifest ({str(exc).split(': ', 1)[-1]})") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ManifestError(f"{path}: cannot read manifest ({exc.__class__.__name__}: {_first_line(exc)})") from None
     if not isinstance(data, dict) or set(data) - {"documents"}:
         raise ManifestError(f"{path}: the manifest must be a mapping with one key, 'documents'")
     raw = data.get("documents") or []
+    if not isinstance(raw, list):
+        raise ManifestError(f"{path}: 'documents' must be a list of entries")
     entries: list[DocumentEntry] = []
     seen: set[str] = set()
     for n, item in enumerate(raw, start=1):
@@ -72,7 +86,8 @@ def load_manifest(path: str | Path) -> list[DocumentEntry]:
             raise ManifestError(f"{path}: entry '{name}': {_describe(exc)}") from None
         if entry.id in seen:
             raise ManifestError(f"{path}: entry '{entry.id}': duplicate id")
-        if not (path.parent / entry.file).is_file():
+        # lexists, not is_file: a link or special file is refused by the loader with its own reason, per file.
+        if not os.path.lexists(path.parent / entry.file):
             raise ManifestError(f"{path}: entry '{entry.id}': file '{entry.file}' does not exist")
         seen.add(entry.id)
         entries.append(entry)

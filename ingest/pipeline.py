@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ import yaml
 
 from ingest.chunk import Chunk, chunk_document
 from ingest.clean import clean_text
-from ingest.loaders import SUPPORTED, LoadError, load_text
+from ingest.loaders import SUPPORTED, LoadError, load_file
 from ingest.manifest import DocumentEntry, ManifestError, load_manifest
 
 UPLOADS = "uploads"
@@ -42,42 +43,60 @@ class Sources:
 
     entries: list[tuple[DocumentEntry, Path]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # A corpus folder or manifest that cannot be read: building now would drop its documents, so no build.
+    fatal: list[str] = field(default_factory=list)
+    roots: tuple[Path, ...] = ()
 
 
 def uploads_dir(store_dir: Path) -> Path:
     return Path(store_dir) / UPLOADS
 
 
-def find_sources(corpus_dir: Path, store_dir: Path) -> Sources:
-    """Entries of the corpus manifest and of the uploads manifest, with their file paths."""
-    out = Sources()
-    for manifest in (Path(corpus_dir) / "manifest.yaml", uploads_dir(store_dir) / "manifest.yaml"):
-        if not manifest.exists():
-            if manifest.parent == Path(corpus_dir):
-                out.problems.append(Problem(str(manifest), f"{manifest}: no manifest.yaml in the corpus folder"))
+def find_sources(corpus_dir: Path, store_dir: Path, add: list[DocumentEntry] = ()) -> Sources:
+    """Entries of the corpus manifest, of the uploads manifest and the staged uploads `add`, with their paths."""
+    corpus_dir, uploads = Path(corpus_dir), uploads_dir(store_dir)
+    out = Sources(roots=(corpus_dir.resolve(), uploads.resolve()))
+    if not corpus_dir.is_dir():
+        out.fatal.append(f"the corpus folder {corpus_dir} does not exist or is not a folder")
+        return out
+    for manifest in (corpus_dir / "manifest.yaml", uploads / "manifest.yaml"):
+        if not os.path.lexists(manifest):
+            if manifest.parent == corpus_dir:
+                out.fatal.append(f"there is no manifest.yaml in the corpus folder {corpus_dir}")
             continue
         try:
             entries = load_manifest(manifest)
         except ManifestError as exc:
-            out.problems.append(Problem(str(manifest), str(exc)))
+            out.fatal.append(str(exc))
             continue
-        known = {e.id for e, _ in out.entries}
-        for e in entries:
-            if e.id in known:
-                out.problems.append(Problem(e.file, f"{e.file}: document id '{e.id}' is already in the corpus"))
-                continue
-            out.entries.append((e, manifest.parent / e.file))
+        if manifest.parent == uploads:  # a re-upload replaces its recorded entry
+            entries = [e for e in entries if e.id not in {a.id for a in add}] + list(add)
+        _extend(out, entries, manifest.parent)
+    if add and not os.path.lexists(uploads / "manifest.yaml"):
+        _extend(out, list(add), uploads)
     return out
 
 
-def load_document(entry: DocumentEntry, path: Path) -> LoadedDocument:
-    """Load, clean and chunk one document; raises LoadError with a one-line reason."""
-    raw = load_text(path)
+def _extend(out: Sources, entries: list[DocumentEntry], folder: Path) -> None:
+    known = {e.id for e, _ in out.entries}
+    for e in entries:
+        if e.id in known:
+            out.problems.append(Problem(e.file, f"{e.file}: document id '{e.id}' is already in the corpus"))
+            continue
+        out.entries.append((e, folder / e.file))
+
+
+def load_document(entry: DocumentEntry, path: Path, roots: tuple[Path, ...] = (),
+                  data: bytes | None = None) -> LoadedDocument:
+    """Load, clean and chunk one document; raises LoadError with a one-line reason.
+
+    With `roots`, the file must lie inside one of them (links and "../" out of the corpus are refused)."""
+    raw, data = load_file(path, roots, confine=bool(roots), data=data)
     cleaned = clean_text(raw)
     chunks = chunk_document(entry, cleaned, source=str(path.name))
     if not chunks:
         raise LoadError(f"{path.name}: no text left after cleaning")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(data).hexdigest()
     return LoadedDocument(entry, path, sha, cleaned, chunks)
 
 
@@ -86,45 +105,62 @@ def slugify(name: str) -> str:
     return stem[:60] or "dokument"
 
 
-def add_upload(store_dir: Path, filename: str, data: bytes, *, title: str, kind: str, body: str,
-               on: date, max_bytes: int | None = None) -> DocumentEntry:
-    """Store an uploaded file under a safe generated name and describe it in the uploads manifest.
+def stage_upload(store_dir: Path, filename: str, data: bytes, *, title: str, kind: str, body: str,
+                 on: date, max_bytes: int | None = None) -> DocumentEntry:
+    """Check an uploaded file and store it under a safe generated name; `build_index(add=[entry])` indexes it.
 
-    The given file name is only used for its extension and a slug; it never becomes a path.
-    Raises LoadError when the file is empty, too large, of an unsupported type or unreadable.
+    The entry is written to the uploads manifest only once a build holding it is live, so a file that cannot
+    be indexed (or an ingest killed on the way) never makes later ingests fail again. The given file name is
+    only used for its extension and a slug; it never becomes a path. Raises LoadError for a bad file.
     """
+    name = Path(filename).name
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoadError(f"{Path(filename).name}: unsupported file type '{suffix or 'none'}' (accepted: {', '.join(SUPPORTED)})")
+        raise LoadError(f"{name}: unsupported file type '{suffix or 'none'}' (accepted: {', '.join(SUPPORTED)})")
     if not data:
-        raise LoadError(f"{Path(filename).name}: the file is empty")
+        raise LoadError(f"{name}: the file is empty")
     if max_bytes is not None and len(data) > max_bytes:
-        raise LoadError(f"{Path(filename).name}: the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+        mib = 1024 * 1024  # as Streamlit counts an upload's megabytes
+        raise LoadError(f"{name}: the file is {len(data) / mib:.1f} MB; the limit is {max_bytes / mib:.0f} MB")
     folder = uploads_dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()[:10]
     doc_id = f"upload-{slugify(Path(filename).stem)}-{digest}"
     target = folder / f"{doc_id}{suffix}"
-    tmp = folder / f".{doc_id}.partial{suffix}"  # keeps the real extension: loaders pick the parser by it
-    tmp.write_bytes(data)
-    entry = DocumentEntry(id=doc_id, title=title.strip() or Path(filename).stem, kind=kind, body=body.strip() or "DASSOS",
+    # No default body: a document whose body is not given says so by an empty body, never by an invented one.
+    entry = DocumentEntry(id=doc_id, title=title.strip() or Path(filename).stem, kind=kind, body=(body or "").strip(),
                           date=on, file=target.name)
-    try:
-        load_document(entry, tmp)
-    except LoadError as exc:
-        tmp.unlink(missing_ok=True)
-        raise LoadError(str(exc).replace(tmp.name, Path(filename).name)) from None
-    shutil.move(str(tmp), str(target))
-    _append_upload_entry(folder / "manifest.yaml", entry)
+    load_document(entry, Path(name), data=data)
+    _write_atomic(target, data)
     return entry
 
 
-def _append_upload_entry(manifest: Path, entry: DocumentEntry) -> None:
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Write through a unique temp file and rename: two writers never share a temp name."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def record_uploads(store_dir: Path, entries: list[DocumentEntry]) -> None:
+    """Add (or replace) entries in the uploads manifest. Call only under the store lock (`build_index` does)."""
+    if not entries:
+        return
+    manifest = uploads_dir(store_dir) / "manifest.yaml"
     data = {"documents": []}
     if manifest.exists():
         data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {"documents": []}
-    docs = [d for d in data.get("documents", []) if d.get("id") != entry.id]
-    docs.append({k: (v.isoformat() if isinstance(v, date) else v) for k, v in entry.model_dump().items() if v is not None})
-    tmp = manifest.with_suffix(".tmp")
-    tmp.write_text(yaml.safe_dump({"documents": docs}, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    tmp.replace(manifest)
+    ids = {e.id for e in entries}
+    docs = [d for d in data.get("documents", []) if d.get("id") not in ids]
+    for entry in entries:
+        docs.append({k: (v.isoformat() if isinstance(v, date) else v)
+                     for k, v in entry.model_dump().items() if v is not None})
+    text = yaml.safe_dump({"documents": docs}, allow_unicode=True, sort_keys=False)
+    _write_atomic(manifest, text.encode("utf-8"))

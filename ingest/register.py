@@ -32,18 +32,32 @@ VERBS = tuple(lemma for _, lemma in _VERB_PREFIXES) + ("tager til efterretning",
 _DECISION_VERBS = {"godkender", "beslutter", "nedsætter", "anbefaler", "vedtager", "tiltræder", "udpeger", "indstiller"}
 _ORIENTATION_VERBS = {"orienteres", "tager til efterretning"}
 
-MUNICIPALITIES = (
-    "Favrskov", "Hedensted", "Herning", "Holstebro", "Horsens", "Ikast-Brande", "Lemvig", "Norddjurs",
-    "Odder", "Randers", "Ringkøbing-Skjern", "Samsø", "Silkeborg", "Skanderborg", "Skive", "Struer",
-    "Syddjurs", "Viborg", "Aarhus",
-)
-_MUNICIPALITY = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, MUNICIPALITIES)) + r"|Århus)(?!\w)")
-_REGION = re.compile(r"\bRegion Midtjylland\b")
+# Municipality and region names come from the scope profile (rules/data/scope.yaml), never from code.
+_SCOPE_PATTERNS: tuple | None = None
+
+
+def _scope_patterns() -> tuple[tuple[str, ...], re.Pattern | None, str]:
+    """(municipalities, pattern for any of them, region name) of the deployment's scope, built once."""
+    global _SCOPE_PATTERNS
+    if _SCOPE_PATTERNS is None:
+        from rules.scope import scope
+
+        s = scope()
+        names = tuple(s.municipalities)
+        # Danish spelling: "Aa" at the start of a name is also written "Å" (the older spelling of the same city).
+        variants = [v for n in names for v in {n, "Å" + n[2:] if n.startswith("Aa") else n}]
+        pattern = (re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(variants, key=len, reverse=True)))
+                              + r")(?!\w)") if names else None)
+        _SCOPE_PATTERNS = (names, pattern, s.region_da)
+    return _SCOPE_PATTERNS
+
 
 _SECTION = re.compile(r"^(\d{1,2})\.\s+([A-ZÆØÅ].{2,80})$")
 _ITEM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 _SUBHEADING = re.compile(r"^(Indstilling|Sagsfremstilling|Bilag|Beslutning)\s*(?::\s*(.*))?$", re.IGNORECASE)
-_AT_DASSOS = re.compile(r"^(?:det indstilles,?\s*)?at dassos\s*:?\s*$", re.IGNORECASE)
+# The lead-in of an Indstilling for any body: "At <body>:", "Det indstilles, at <body>:".
+# At most six words and no sentence punctuation, so a recommendation written as prose ("at godkende …") is not one.
+_AT_BODY = re.compile(r"^(?:det indstilles,?\s*)?at\s+[^\s.,;:!?]+(?:\s+[^\s.,;:!?]+){0,5}\s*:\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^[•▪●\-–]\s+")
 _SUB_BULLET = re.compile(r"^o\s+")
 _ATTACHMENT = re.compile(r"^Bilag\s+\d+\s*[-–:]\s*\S")
@@ -127,11 +141,11 @@ def _verb(text: str) -> str:
 
 
 def _recommendations(lines: list[str]) -> list[dict]:
-    """Bullets after "At DASSOS:"; a first paragraph of prose counts as one recommendation."""
+    """Bullets after "At <body>:"; a first paragraph of prose counts as one recommendation."""
     recs: list[dict] = []
     for group in _paragraphs(lines):
         first = group[0]
-        if _AT_DASSOS.match(first):
+        if _AT_BODY.match(first) or (len(group) == 1 and _is_body_lead_in(first)):
             continue
         if _SUB_BULLET.match(first) and recs:
             sub = " ".join([_SUB_BULLET.sub("", first)] + group[1:])
@@ -191,10 +205,23 @@ def dates_mentioned(text: str, meeting: date) -> list[str]:
     return sorted(d.isoformat() for d in resolved if d)
 
 
+def _is_body_lead_in(line: str) -> bool:
+    """ "At <body>" without its colon: the words after "at" name a body the scope knows."""
+    from rules.scope import scope
+
+    m = re.match(r"^(?:det indstilles,?\s*)?at\s+(.{1,80}?)\s*$", line, re.IGNORECASE)
+    if not m:
+        return False
+    name = m.group(1).casefold()
+    return any(alias.casefold() == name for alias, _ in scope().body_aliases)
+
+
 def _municipalities(text: str) -> list[str]:
-    named = {("Aarhus" if m == "Århus" else m) for m in _MUNICIPALITY.findall(text)}
-    out = [f"{m} Kommune" for m in MUNICIPALITIES if m in named]
-    return out + (["Region Midtjylland"] if _REGION.search(text) else [])
+    names, pattern, region = _scope_patterns()
+    named = set(pattern.findall(text)) if pattern else set()
+    named |= {"Aa" + m[1:] for m in named if m.startswith("Å")}
+    out = [f"{m} Kommune" for m in names if m in named]
+    return out + ([region] if region and re.search(rf"(?<!\w){re.escape(region)}(?!\w)", text) else [])
 
 
 def _item(entry, section: str, heading: str, lines: list[str]) -> DecisionItem:

@@ -128,6 +128,18 @@ def upload(at: AppTest, filename: str, data: bytes, title: str = "", kind: str =
     return at
 
 
+def wait_for_upload(at: AppTest, seconds: float = 120) -> AppTest:
+    """Uploads are indexed in the background: rerun the page until the outcome shows (or an error)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (at.success or at.error) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert at.success or at.error, "the upload did not finish"
+    return at
+
+
 # --- questions -----------------------------------------------------------------------------------
 
 def test_rule_question_shows_tool_trace_and_citation(store):
@@ -259,6 +271,7 @@ def test_upload_becomes_searchable_in_the_next_question(own_store):
     before, chunks_before = live(own_store)
     at = start(UPLOAD_PAGE)
     upload(at, "dagsorden 12.6.2025.txt", AGENDA_TXT.encode("utf-8"), title="DASSOS dagsorden 12.6.2025")
+    wait_for_upload(at)
     assert not at.error, [e.value for e in at.error]
     assert "er tilføjet og kan nu søges i" in plain(at.success[0].value)
     after, chunks_after = live(own_store)

@@ -13,11 +13,15 @@ from assistant.ui.text import (KIND_LABELS, PLANNER_LABELS, TOOL_LABELS, answer_
                                md_escape, passage_markdown)
 
 LIBRARY_PAGE = "assistant/ui/pages/dokumenter.py"
-EXAMPLES = (
-    "Skal vi have godkendelse i DASSOS for at lukke 7 pladser?",
-    "Hvem er formand for DASSOS?",
-    "Hvornår holder DASSOS næste møde?",
-)
+
+
+def examples() -> tuple[str, ...]:
+    """Example questions about the steering body the rules cover (its name comes from rules/data/scope.yaml)."""
+    from rules.scope import scope
+
+    body = scope().steering_body
+    return (f"Skal vi have godkendelse i {body} for at lukke 7 pladser?", f"Hvem er formand for {body}?",
+            f"Hvornår holder {body} næste møde?")
 
 
 @dataclass
@@ -66,7 +70,7 @@ def render_turn(turn: Turn, key: str) -> None:
 
 def render_reply(turn: Turn, key: str) -> None:
     if turn.error:
-        st.error(turn.error)
+        st.error(md_escape(turn.error))
     else:
         render_answer(turn.answer, key, turn.filters)
 
@@ -78,7 +82,7 @@ def render_answer(answer: Answer, key: str, filters: Filters | None = None) -> N
         facts.append("afgrænset: " + describe_filters(filters))
     if answer.abstained:
         facts.append("intet sikkert svar i dokumenterne")
-    st.caption(" · ".join(facts))
+    st.caption(md_escape(" · ".join(facts)))  # filter values include bodies typed in by uploaders
     if answer.citations:
         st.markdown("**Kilder**")
         chunks = resources.assistant().index.chunks
@@ -163,9 +167,9 @@ def render() -> None:
     as_of, filters = sidebar()
     turns: list[Turn] = st.session_state.setdefault("turns", [])
     if not turns:
-        st.markdown("Stil et spørgsmål på dansk eller engelsk om rammeaftaler, organisering og DASSOS-møder. "
+        st.markdown("Stil et spørgsmål på dansk eller engelsk om rammeaftaler, organisering og møder. "
                     "Hvert svar viser sine kilder.")
-        st.caption("Eksempler: " + " · ".join(f"«{e}»" for e in EXAMPLES))
+        st.caption(md_escape("Eksempler: " + " · ".join(f"«{e}»" for e in examples())))
     for i, turn in enumerate(turns):
         render_turn(turn, f"t{i}")
     question = st.chat_input("Skriv dit spørgsmål …", key="question")

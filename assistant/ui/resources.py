@@ -34,7 +34,7 @@ def assistant() -> Assistant:
 def index_problem() -> str | None:
     """A one-sentence reason the index cannot be opened, or None when it can."""
     from ingest.embeddings import EmbeddingConfigError
-    from ingest.index import IndexMissing, ModelMismatch
+    from ingest.index import IndexError_, IndexMissing, ModelMismatch
 
     try:
         assistant()
@@ -45,4 +45,8 @@ def index_problem() -> str | None:
         return f"Indekset passer ikke til den valgte sprogmodel: {exc}"
     except EmbeddingConfigError as exc:
         return f"Sprogmodellen er ikke sat rigtigt op: {exc}"
+    except IndexError_ as exc:  # a store that is a file, unreadable, corrupt or incomplete: its own sentence
+        return f"Indekset kan ikke bruges: {exc}"
+    except ValueError as exc:  # a bad ASSISTANT_* setting
+        return f"En indstilling er forkert: {exc}"
     return None

@@ -1,4 +1,4 @@
-"""Adding an agenda or minutes: store the upload safely, rebuild the index, report in one sentence."""
+"""Adding an agenda or minutes: check and store the upload, index it in the background, report in one sentence."""
 from __future__ import annotations
 
 import re
@@ -10,9 +10,10 @@ from typing import Callable
 import streamlit as st
 
 from assistant.config import Settings
-from assistant.ui import resources
+from assistant.ui import jobs, resources
 from assistant.ui.text import date_dk, kind_label, md_escape
 from ingest.loaders import SUPPORTED, LoadError
+from ingest.manifest import DocumentEntry
 
 UPLOAD_KINDS = ("agenda", "minutes", "agreement", "organisation_note", "other")
 TYPES_TEXT = "PDF, DOCX, TXT eller HTML"
@@ -54,30 +55,51 @@ def danish_reason(exc: LoadError, filename: str) -> str:
     return text
 
 
-def limit_bytes(settings: Settings) -> int:
-    return settings.upload_limit_mb * 1_000_000
-
-
-def handle_upload(settings: Settings, filename: str, data: bytes, *, title: str, kind: str, body: str, on: date,
-                  progress: Callable[[int, int], None] | None = None) -> UploadOutcome:
-    """Add one uploaded file to the store and make a new live build with it.
-
-    A bad file is refused before anything is written to the index, so the live build stays as it was.
-    """
-    from ingest.index import build_index, read_current
-    from ingest.pipeline import add_upload
-
-    before = (read_current(settings.store_dir) or {}).get("build_id", "")
+def limit_mb(settings: Settings) -> int:
+    """The upload limit: the setting, and never more than the server itself accepts (server.maxUploadSize)."""
     try:
-        entry = add_upload(settings.store_dir, filename, data, title=title, kind=kind, body=body, on=on,
-                           max_bytes=limit_bytes(settings))
+        server = int(st.get_option("server.maxUploadSize"))
+    except Exception:  # noqa: BLE001 - outside a Streamlit server (tests, scripts) there is no server limit
+        server = settings.upload_limit_mb
+    return max(1, min(settings.upload_limit_mb, server))
+
+
+def limit_bytes(settings: Settings) -> int:
+    # Streamlit counts megabytes as MiB; so do we, so the app and the server refuse the same files.
+    return limit_mb(settings) * 1024 * 1024
+
+
+def stage(settings: Settings, filename: str, data: bytes, *, title: str, kind: str, body: str,
+          on: date) -> tuple[DocumentEntry | None, UploadOutcome | None]:
+    """Check the file and store it (not yet indexed): (entry, None), or (None, the reason it was refused)."""
+    from ingest.pipeline import stage_upload
+
+    try:
+        return stage_upload(settings.store_dir, filename, data, title=title, kind=kind, body=body, on=on,
+                            max_bytes=limit_bytes(settings)), None
     except LoadError as exc:
-        return UploadOutcome(False, danish_reason(exc, filename), build_id=before)
-    report = build_index(settings.corpus_dir, settings.store_dir, settings.embedding,
-                         chroma_host=settings.chroma_host, chroma_port=settings.chroma_port, progress=progress)
+        return None, UploadOutcome(False, danish_reason(exc, filename), build_id=_live(settings))
+    except OSError as exc:
+        return None, UploadOutcome(False, f"Filen kan ikke gemmes i indeksets mappe ({exc.strerror or exc}).",
+                                   build_id=_live(settings))
+
+
+def index_staged(settings: Settings, entry: DocumentEntry, filename: str,
+                 progress: Callable[[int, int], None] | None = None) -> UploadOutcome:
+    """Make a new live build holding the staged upload; a refused build leaves the live one as it was."""
+    from ingest.index import IndexError_, build_index
+
+    before = _live(settings)
+    try:
+        report = build_index(settings.corpus_dir, settings.store_dir, settings.embedding,
+                             chroma_host=settings.chroma_host, chroma_port=settings.chroma_port, progress=progress,
+                             add=[entry])
+    except IndexError_ as exc:
+        return UploadOutcome(False, f"{Path(filename).name}: kunne ikke indekseres ({exc})", build_id=before)
     mine = [p for p in report.failed if entry.file in str(p) or entry.id in str(p)]
-    if mine:
-        return UploadOutcome(False, f"{Path(filename).name}: kunne ikke indekseres ({mine[0]}).",
+    if mine or entry.id not in report.added:
+        reason = mine[0] if mine else "ukendt årsag"
+        return UploadOutcome(False, f"{Path(filename).name}: kunne ikke indekseres ({reason}).",
                              build_id=report.build_id or before)
     if report.up_to_date:
         message = f"«{entry.title}» var allerede i indekset."
@@ -87,55 +109,104 @@ def handle_upload(settings: Settings, filename: str, data: bytes, *, title: str,
     return UploadOutcome(True, message, doc_id=entry.id, build_id=report.build_id)
 
 
+def handle_upload(settings: Settings, filename: str, data: bytes, *, title: str, kind: str, body: str, on: date,
+                  progress: Callable[[int, int], None] | None = None) -> UploadOutcome:
+    """Add one uploaded file to the store and make a new live build with it (in the caller's thread).
+
+    A bad file is refused before anything is written to the index, so the live build stays as it was.
+    """
+    entry, refused = stage(settings, filename, data, title=title, kind=kind, body=body, on=on)
+    if refused is not None:
+        return refused
+    return index_staged(settings, entry, filename, progress)
+
+
+def _live(settings: Settings) -> str:
+    from ingest.index import IndexError_, read_current
+
+    try:
+        return (read_current(settings.store_dir) or {}).get("build_id", "")
+    except IndexError_:
+        return ""
+
+
 def render() -> None:
     st.title("Tilføj dokument")
     s = resources.settings()
+    mb = limit_mb(s)
     st.markdown(f"Tilføj en dagsorden, et referat eller et andet dokument som {TYPES_TEXT}. "
-                "Det bliver søgbart i næste spørgsmål.")
-    st.caption(f"Højst {s.upload_limit_mb} MB pr. fil. Filnavnet bruges kun som forslag til titlen.")
+                "Det bliver søgbart, så snart indekseringen er færdig; du kan stille spørgsmål imens.")
+    st.caption(f"Højst {mb} MB pr. fil. Filnavnet bruges kun som forslag til titlen.")
     known_bodies = sorted({d.get("body", "") for d in resources.assistant().index.documents.values()} - {""})
     with st.form("upload", clear_on_submit=False):
-        file = st.file_uploader(f"Fil ({TYPES_TEXT}, højst {s.upload_limit_mb} MB)", key="upload_file", max_upload_size=s.upload_limit_mb,
+        file = st.file_uploader(f"Fil ({TYPES_TEXT}, højst {mb} MB)", key="upload_file", max_upload_size=mb,
                                 help=f"Tilladte filtyper: {', '.join(SUPPORTED)}")
-        title = st.text_input("Titel", key="upload_title", placeholder="fx DASSOS dagsorden 12.6.2026",
+        title = st.text_input("Titel", key="upload_title", placeholder="fx Dagsorden 12.6.2026",
                               help="Tom titel: filnavnet bruges.")
         kind = st.selectbox("Dokumenttype", UPLOAD_KINDS, format_func=kind_label, key="upload_kind")
-        body = st.selectbox("Organ", known_bodies or ["DASSOS"], key="upload_body",
-                            index=(known_bodies.index("DASSOS") if "DASSOS" in known_bodies else 0),
+        # No default body: an upload without one says so, instead of being filed under a body it may not be from.
+        body = st.selectbox("Organ", known_bodies, key="upload_body", index=None, placeholder="Intet organ (valgfrit)",
                             accept_new_options=True, help="Vælg et organ, eller skriv et nyt navn.")
         on = st.date_input("Mødedato / dokumentets dato", value=date.today(), key="upload_date",
                            format="DD.MM.YYYY")
         submitted = st.form_submit_button("Tilføj og indeksér", type="primary", icon=":material/upload_file:")
     if submitted:
+        st.session_state.upload_outcome = None
         if file is None:
             st.session_state.upload_outcome = UploadOutcome(False, "Vælg en fil først.")
         else:
-            st.session_state.upload_outcome = _ingest(s, file.name, file.getvalue(), title, kind, body or "DASSOS", on)
+            entry, refused = stage(s, file.name, file.getvalue(), title=title, kind=kind, body=body or "", on=on)
+            if refused is not None:
+                st.session_state.upload_outcome = refused
+            else:
+                job = jobs.start(file.name, lambda progress: index_staged(s, entry, file.name, progress),
+                                 lambda exc: UploadOutcome(False, f"{Path(file.name).name}: kunne ikke indekseres "
+                                                                  f"({' '.join(str(exc).split())})."))
+                st.session_state.setdefault("upload_jobs", []).append(job.id)
     outcome: UploadOutcome | None = st.session_state.get("upload_outcome")
     if outcome is not None:
-        (st.success if outcome.ok else st.error)(md_escape(outcome.message))
-        if outcome.ok and outcome.doc_id:
-            st.page_link("assistant/ui/pages/dokumenter.py", label="Læs dokumentet", icon=":material/description:",
-                         query_params={"doc": outcome.doc_id})
+        show_outcome(outcome)
+    show_jobs()
     uploads = {k: v for k, v in resources.assistant().index.documents.items() if k.startswith("upload-")}
     if uploads:
         st.markdown("**Tilføjede dokumenter**")
         for doc_id, d in sorted(uploads.items(), key=lambda kv: kv[1].get("date", ""), reverse=True):
             st.markdown(md_escape(f"• {d.get('title', doc_id)} – {kind_label(d.get('kind', ''))}, "
-                                  f"{d.get('body', '')}, {date_dk(d.get('date'))}"))
+                                  f"{d.get('body', '') or 'intet organ'}, {date_dk(d.get('date'))}"))
 
 
-def _ingest(s: Settings, filename: str, data: bytes, title: str, kind: str, body: str, on: date) -> UploadOutcome:
-    with st.status("Indlæser og indekserer …", expanded=True) as status:
-        st.write("Læser filen og deler den i afsnit …")
-        bar = st.progress(0.0, text="Beregner vektorer …")
+def show_outcome(outcome: UploadOutcome) -> None:
+    (st.success if outcome.ok else st.error)(md_escape(outcome.message))
+    if outcome.ok and outcome.doc_id:
+        st.page_link("assistant/ui/pages/dokumenter.py", label="Læs dokumentet", icon=":material/description:",
+                     query_params={"doc": outcome.doc_id})
 
-        def progress(done: int, total: int) -> None:
-            bar.progress(done / total if total else 1.0, text=f"Beregner vektorer: {done} af {total} tekststykker")
 
-        outcome = handle_upload(s, filename, data, title=title, kind=kind, body=body, on=on, progress=progress)
-        bar.progress(1.0, text="Færdig")
-        status.update(label="Dokumentet er indekseret" if outcome.ok else "Dokumentet blev ikke tilføjet",
-                      state="complete" if outcome.ok else "error", expanded=False)
-    return outcome
+def show_jobs() -> None:
+    """This session's uploads: a progress bar while indexing (refreshed each second), then the outcome."""
+    ids = st.session_state.get("upload_jobs", [])
+    running = any((j := jobs.get(i)) is not None and j.running for i in ids)
+    st.fragment(run_every=1.0 if running else None)(_job_panel)()
 
+
+def _job_panel() -> None:
+    ids = st.session_state.get("upload_jobs", [])[-5:]
+    seen = st.session_state.setdefault("upload_seen", set())
+    newly_finished = []
+    for job_id in ids:
+        job = jobs.get(job_id)
+        if job is None:
+            continue
+        if job.running:
+            share = min(1.0, job.done / job.total) if job.total else 0.0
+            text = (f"{job.filename}: beregner vektorer, {job.done} af {job.total} tekststykker" if job.total
+                    else f"{job.filename}: læser, deler i afsnit og venter på indekset …")
+            st.progress(share, text=md_escape(text))
+        else:
+            show_outcome(job.outcome)
+            if job_id not in seen:
+                newly_finished.append(job_id)
+    if newly_finished:
+        # A finished build changes the document list and the body choices: draw the whole page again once.
+        seen.update(newly_finished)
+        st.rerun()
