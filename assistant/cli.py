@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, ask, decisions, eval. User errors print one line and exit 2."""
+"""The `assistant` command: ingest, ask, decisions, eval, doctor. User errors print one line and exit 2."""
 from __future__ import annotations
 
 import argparse
@@ -91,11 +91,25 @@ def cmd_ask(args) -> int:
         raise UsageError("The question is empty: write a question in Danish or English, e.g. assistant ask \"Hvem er formand for DASSOS?\"")
     as_of = _parse_date(args.as_of, "--as-of")
     answer = Assistant(_settings(args)).ask(question, as_of=as_of)
+    from assistant.modelrun import answer_run, fallback_notice
+
+    run = answer_run(answer)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        print(json.dumps(answer.to_dict() | ({"model_run": run.to_dict()} if run else {}), ensure_ascii=False))
     else:
-        print(answer.render_text())
+        notice = fallback_notice(answer)
+        print(answer.render_text() + (f"\n\n{notice}" if notice else ""))
+    if run is not None and run.reason is not None:
+        print(f"warning: {run.reason.en}; the answer was made without it.", file=sys.stderr)
     return 0
+
+
+def cmd_doctor(args) -> int:
+    from assistant.doctor import check
+
+    health = check(_settings(args))
+    print(health.line())
+    return 0 if health.ok else 1
 
 
 def cmd_decisions(args) -> int:
@@ -173,7 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--store", help="index folder (default .store/)")
     e.add_argument("--planner", choices=["deterministic", "model", "both"], default=None)
     e.add_argument("--no-gate", action="store_true", help="do not fail on thresholds")
+    e.add_argument("--ids", help="only the cases whose id matches this regular expression")
+    e.add_argument("--limit", type=int, help="only the first N cases (after --ids)")
     e.set_defaults(func=cmd_eval)
+
+    h = sub.add_parser("doctor", help="say in one line whether the configured language model answers")
+    h.set_defaults(func=cmd_doctor)
     return p
 
 

@@ -135,6 +135,10 @@ def render_markdown(results: dict, thresholds: dict[str, float], failing: list[s
         m = run["metrics"]
         lines += ["", f"## Answers: {name} planner", ""]
         lines += _table(["metric", "value"], [[k, v] for k, v in m.items()])
+        if name == "model":
+            from evals.model_eval import markdown
+
+            lines += markdown(cases, run)
         lines += ["", "### Per category", ""]
         lines += _table(["category", "n", "fact accuracy", "tool accuracy", "recall@5"],
                         [[cat, v["n"], v["fact_accuracy"], v["tool_selection_accuracy"], v["recall@5"]]
