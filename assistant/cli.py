@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, ask, decisions, eval. User errors print one line and exit 2."""
+"""The `assistant` command: ingest, ask, decisions, eval, doctor. User errors print one line and exit 2."""
 from __future__ import annotations
 
 import argparse
@@ -129,10 +129,16 @@ def cmd_ask(args) -> int:
     as_of = _parse_date(args.as_of, "--as-of")
     assistant = Assistant(_settings(args))
     answer = assistant.ask(question, as_of=as_of)
+    from assistant.modelrun import answer_run, fallback_notice
+
+    run = answer_run(answer)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        print(json.dumps(answer.to_dict() | ({"model_run": run.to_dict()} if run else {}), ensure_ascii=False))
     else:
-        print(answer.render_text())
+        notice = fallback_notice(answer)
+        print(answer.render_text() + (f"\n\n{notice}" if notice else ""))
+    if run is not None and run.reason is not None:
+        print(f"warning: {run.reason.en}; the answer was made without it.", file=sys.stderr)
     notice = getattr(assistant._index, "notice", "")  # the index is open by now when documents were searched
     if notice:
         print(f"note: {notice}", file=sys.stderr)
@@ -166,6 +172,14 @@ def cmd_chat(args) -> int:
         history.append(answer)
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else answer.render_text() + "\n")
     return 0
+
+
+def cmd_doctor(args) -> int:
+    from assistant.doctor import check
+
+    health = check(_settings(args))
+    print(health.line())
+    return 0 if health.ok else 1
 
 
 def cmd_decisions(args) -> int:
@@ -246,12 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true")
     d.set_defaults(func=cmd_decisions)
 
-    e = sub.add_parser("eval", help="run the evaluation suite and write a report")
-    e.add_argument("--report", default="artifacts/eval-report.md", help="Markdown report path (JSON beside it)")
-    e.add_argument("--store", help="index folder (default .store/)")
-    e.add_argument("--planner", choices=["deterministic", "model", "both"], default=None)
-    e.add_argument("--no-gate", action="store_true", help="do not fail on thresholds")
+    from evals.run import add_arguments
+
+    e = add_arguments(sub.add_parser("eval", help="run the evaluation suite and write a report"))
     e.set_defaults(func=cmd_eval)
+
+    h = sub.add_parser("doctor", help="say in one line whether the configured language model answers")
+    h.set_defaults(func=cmd_doctor)
     return p
 
 

@@ -20,6 +20,9 @@ class Settings:
     llm_model: str = ""
     llm_base_url: str = ""
     llm_api_key: str = ""
+    llm_timeout: float = 60.0  # seconds per HTTP request to the model
+    llm_retries: int = 1  # retries of a failed or timed-out request
+    llm_budget: float = 120.0  # seconds per question, all model rounds together; then the deterministic answer
     # Chroma server mode: when chroma_host is set, the index lives in that server, not on disk.
     chroma_host: str = ""
     chroma_port: int = 8000
@@ -55,8 +58,25 @@ def load_settings(**overrides) -> Settings:
         llm_model=env.get("ASSISTANT_LLM_MODEL", ""),
         llm_base_url=env.get("ASSISTANT_LLM_BASE_URL", ""),
         llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
+        llm_timeout=_number(env, "ASSISTANT_LLM_TIMEOUT", 60.0, float),
+        llm_retries=_number(env, "ASSISTANT_LLM_RETRIES", 1, int),
+        llm_budget=_number(env, "ASSISTANT_LLM_BUDGET", 120.0, float),
         chroma_host=env.get("ASSISTANT_CHROMA_HOST", ""),
         chroma_port=_int_env("ASSISTANT_CHROMA_PORT", 8000, 1, 65535),
         upload_limit_mb=_int_env("ASSISTANT_UPLOAD_LIMIT_MB", 20, 1, 2000),
     )
     return s.with_(**overrides)
+
+
+def _number(env, name: str, default, kind):
+    """A non-negative number from the environment; a malformed one is a ValueError with one sentence."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative {'whole ' if kind is int else ''}number, got '{raw}'.")
+    return value

@@ -166,6 +166,38 @@ class Evidence:
         return AnswerPart("\n".join([head, *lines, *details] + ([tail] if tail else [])), cites.items)
 
 
+    # --- the interface the model planner builds its answers with ------------------------------
+
+    def is_silent(self, question: str, hits: list[Hit]) -> bool:
+        best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        spans = [s for _, s in self.spans(question, hits)]
+        return silence(best_dense, self.coverage(question, hits), spans, answer_type(question)) is not None
+
+    def best_sentences(self, question: str, hits: list[Hit], n: int = 3) -> list[tuple[Hit, str]]:
+        return [(h, s.text) for h, s in sorted(self.spans(question, hits), key=lambda x: -x[1].score)[:n]]
+
+    def cite_chunk(self, chunk, quote: str):
+        from assistant.citations import cite
+
+        return cite(chunk, quote)
+
+    def find_quote(self, doc_id: str, quote: str, section: str = ""):
+        return find_quote(self.index.chunks.values(), doc_id, quote, section)
+
+    @staticmethod
+    def add_citation(out, citation) -> int:
+        for n, c in enumerate(out.citations, start=1):
+            if c.chunk_id == citation.chunk_id and normalize_ws(citation.quote) in normalize_ws(c.quote):
+                return n
+        out.citations.append(citation)
+        return len(out.citations)
+
+    def decisions_answer(self, out, rows: list[dict], filters=None):
+        from assistant.answer import attach
+
+        return attach(out, self.decisions_part(out.question, out.language, rows))
+
+
 # Words that ask about cases in general, not about a topic.
 CASE_WORDS = set(tokenize("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
                           "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet"))

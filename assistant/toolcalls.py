@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import operator
 import re
+import time
 import uuid
 from typing import Annotated
 
@@ -14,6 +15,8 @@ from pydantic import BaseModel, ValidationError
 from typing_extensions import NotRequired
 
 MAX_REPAIRS = 2  # times the model is told its tool call was invalid before the run ends
+MAX_ROUNDS = 4  # model rounds per question: a tool call or two and the answer; more means it is looping
+
 
 class PlannerState(AgentState):
     notes: NotRequired[Annotated[list[str], operator.add]]
@@ -85,19 +88,32 @@ def _invalid_args(tool, args) -> str | None:
     return None
 
 
+class BudgetExceeded(Exception):
+    """The question's time budget for the model ran out."""
+
+
 class ToolCallGuard(AgentMiddleware):
-    """Turns text-JSON tool calls into real ones and rejects unknown tools or bad arguments, telling the model why."""
+    """Holds the model to the tools: text-JSON calls become real ones, unknown tools and bad arguments are rejected
+    with the reason told to the model, failed requests are retried within the budget, and the loop stops when the
+    model repeats a call, asks for more after a rule tool has answered, or reaches MAX_ROUNDS."""
 
     state_schema = PlannerState
 
-    def __init__(self, tools):
+    def __init__(self, tools, run=None, rule_names=(), deadline: float | None = None, retries: int = 0):
         super().__init__()
+        from assistant.modelrun import ModelRun
+
         self.by_name = {t.name: t for t in tools}
+        self.run = run if run is not None else ModelRun()
+        self.rule_names = set(rule_names)
+        self.deadline, self.retries = deadline, retries
 
     def wrap_model_call(self, request, handler):
         notes: list[str] = []
+        if self.run.rounds >= MAX_ROUNDS:
+            return self._stop(f"the model reached {MAX_ROUNDS} rounds")
         for attempt in range(MAX_REPAIRS + 1):
-            response = handler(request)
+            response = self._ask(handler, request)
             msg = next((m for m in response.result if isinstance(m, AIMessage)), None)
             if msg is None:
                 return response
@@ -117,6 +133,9 @@ class ToolCallGuard(AgentMiddleware):
                                   "id": call.get("id") or f"call_{uuid.uuid4().hex[:12]}"})
             notes += [f"rejected tool call from the model: {p}" for p in problems]
             if valid:
+                if stop := self._loop_stop(request.messages, valid):
+                    return self._stop(stop, notes)
+                self.run.calls += [{"name": c["name"], "args": c["args"], "native": native} for c in valid]
                 if not native or problems:
                     response = ModelResponse(result=[AIMessage(content="", tool_calls=valid, id=msg.id,
                                                                response_metadata=msg.response_metadata)])
@@ -129,6 +148,48 @@ class ToolCallGuard(AgentMiddleware):
                                            ensure_ascii=False)
             request = request.override(messages=[*request.messages, AIMessage(content=shown),
                                                  HumanMessage(content=self.correction(problems))])
+        return self._with_notes(response, notes)
+
+    def _ask(self, handler, request):
+        """One model round, retried on a failed request while retries and the budget last."""
+        from assistant.modelrun import retryable
+
+        for attempt in range(self.retries + 1):
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise BudgetExceeded("the time budget for the language model ran out")
+            try:
+                response = handler(request)
+            except Exception as exc:  # noqa: BLE001 - the planner turns the last failure into one sentence
+                if attempt == self.retries or not retryable(exc):
+                    raise
+                continue
+            self.run.rounds += 1
+            msg = next((m for m in response.result if isinstance(m, AIMessage)), None)
+            tokens = _prompt_tokens(msg) if msg is not None else None
+            if tokens:
+                self.run.prompt_tokens.append(tokens)
+            return response
+        raise AssertionError("unreachable")
+
+    def _loop_stop(self, messages, calls: list[dict]) -> str:
+        """Why the loop should end before running these calls; '' to go on."""
+        before = {_key(c["name"], c["args"]) for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+        repeated = [c["name"] for c in calls if _key(c["name"], c["args"]) in before]
+        if repeated:
+            return f"the model repeated an identical call to {repeated[0]}"
+        answered = [m.name for m in messages if isinstance(m, ToolMessage) and m.name in self.rule_names
+                    and m.status != "error" and '"error"' not in m.text[:20]]
+        if answered:
+            return f"{answered[-1]} had answered and the model asked for more tools"
+        return ""
+
+    def _stop(self, why: str, notes: list[str] | None = None):
+        self.run.stop = why
+        return self._with_notes(ModelResponse(result=[AIMessage(content="")]),
+                                [*(notes or []), f"the loop stopped: {why}"])
+
+    @staticmethod
+    def _with_notes(response, notes: list[str]):
         if notes:
             return ExtendedModelResponse(model_response=response, command=Command(update={"notes": notes}))
         return response
@@ -146,3 +207,16 @@ class ToolCallGuard(AgentMiddleware):
             call = request.tool_call
             return ToolMessage(content=json.dumps({"error": str(exc)}, ensure_ascii=False),
                                tool_call_id=call["id"], name=call["name"], status="error")
+
+
+def _key(name: str, args) -> str:
+    return name + json.dumps(args, sort_keys=True, default=str)
+
+
+def _prompt_tokens(msg: AIMessage) -> int | None:
+    usage = getattr(msg, "usage_metadata", None) or {}
+    if usage.get("input_tokens"):
+        return int(usage["input_tokens"])
+    meta = msg.response_metadata or {}
+    count = (meta.get("token_usage") or {}).get("prompt_tokens") or meta.get("prompt_eval_count")
+    return int(count) if count else None

@@ -141,6 +141,10 @@ def _split_section(split: str, result: dict, cases: list[dict], show_failing: bo
     for name, run in result["planners"].items():
         lines += ["", f"### Answers: {name} planner", ""]
         lines += _table(["metric", "value"], [[k, v] for k, v in run["metrics"].items()])
+        if name == "model":
+            from evals.model_eval import markdown
+
+            lines += markdown(cases, run)
         lines += ["", "#### Per category", ""]
         lines += _table(["category", "n", "fact accuracy", "tool accuracy", "recall@5"],
                         [[cat, v["n"], v["fact_accuracy"], v["tool_selection_accuracy"], v["recall@5"]]

@@ -226,10 +226,12 @@ def test_search_passages_referred_to_are_cited(evidence, chunk_texts):
 
 def test_failing_model_falls_back_to_the_deterministic_planner(evidence):
     question = "Hvem er formand for DASSOS?"
-    out, _ = ask(evidence, [ConnectionError("Connection refused")], question)
+    out, model = ask(evidence, [ConnectionError("Connection refused")] * 2, question)
     expected = DeterministicPlanner(evidence).answer(question, AS_OF)
     assert out.planner == "deterministic" and out.answer == expected.answer
-    assert any("ConnectionError" in n and "deterministic" in n for n in out.notes)
+    assert len(model.seen) == 2  # one retry (ASSISTANT_LLM_RETRIES defaults to 1)
+    assert out.model_run.outcome == "fallback" and out.model_run.reason.code == "unreachable"
+    assert any("could not be reached" in n and "deterministic" in n for n in out.notes)
 
 
 def test_answer_without_any_tool_falls_back(evidence):
