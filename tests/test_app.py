@@ -169,7 +169,7 @@ def test_document_question_shows_citations_and_scored_passages(store):
 
 def test_english_question_is_answered_with_citations(store):
     at = ask(start(), "What is the task of the joint secretariat?")
-    assert reply_text(at).startswith("The documents say") and "[1]" in reply_text(at)
+    assert "secretariat" in reply_text(at).lower() and "[1]" in reply_text(at)
     assert citation_labels(at)
 
 
