@@ -2,6 +2,7 @@
 
 For every golden document question: the best dense similarity and the question-term coverage of the top
 passages, sorted, with whether the case should abstain. Run: .venv/bin/python -m evals.calibrate
+It reads the dev split only: calibrating on test or ooc would make them tuned-on (evals/GOLDEN.md).
 """
 from __future__ import annotations
 
