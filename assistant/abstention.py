@@ -18,10 +18,13 @@ def weighted_coverage(terms: set[str], words: set[str], idf) -> float:
     return held / total
 
 
-def silence(best_dense: float, coverage: float, spans: list[Span], kind: str | None) -> str | None:
+def silence(best_dense: float, coverage: float, spans: list[Span], kind: str | None,
+            unknown: list[str] = ()) -> str | None:
     """Why the documents do not answer (None when they do)."""
     if not spans:
         return "no passage was found"
+    if unknown and coverage < MIN_WEIGHTED_COVERAGE:
+        return f"the documents never mention «{unknown[0]}»"
     if kind in ("money",) and not any(s.carries_answer for s in spans):
         return f"no passage gives the {kind} the question asks for"
     if coverage < MIN_WEIGHTED_COVERAGE and best_dense < MIN_DENSE:

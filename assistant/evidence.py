@@ -66,9 +66,35 @@ class Evidence:
                 out.append((h, Span(span.text, span.score - 0.3 * rank, span.carries_answer)))
         return out
 
-    def coverage(self, question: str, hits: list[Hit]) -> float:
-        terms = self.terms(question)
-        return max((weighted_coverage(terms, set(tokenize(h.chunk.context_text())), self.idf) for h in hits[:3]),
+    def unknown_terms(self, question: str) -> list[str]:
+        """Question words the documents never use, not even misspelt or as parts of a hyphenated compound."""
+        import difflib
+
+        postings = self.index.keyword.postings
+        out = []
+        for t in sorted(set(tokenize(question)) - GENERIC):
+            if t in postings or t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
+                continue
+            if not difflib.get_close_matches(t, postings.keys(), n=1, cutoff=0.8):
+                out.append(t)
+        return out
+
+    def coverage(self, question: str, hits: list[Hit], lang: str = "da") -> float:
+        """How much of the question's information the best of the top passages holds. A Danish word the index
+        has never seen weighs most (the question asks about something the documents lack); in an English
+        question such a word is just English, and is left out."""
+        from assistant.glossary import expand_query
+
+        terms = set(tokenize(expand_query(question, replace=True))) - GENERIC
+        postings = self.index.keyword.postings
+        if lang != "da":
+            terms = {t for t in terms if t in postings}
+        n = len(self.index.keyword.ids) or 1
+
+        def weight(t: str) -> float:
+            return self.idf(t) if t in postings else math.log(1 + n)
+
+        return max((weighted_coverage(terms, set(tokenize(h.chunk.context_text())), weight) for h in hits[:3]),
                    default=0.0)
 
     def document_part(self, question: str, lang: str, as_of: date, filters: Filters | None,
@@ -78,7 +104,8 @@ class Evidence:
         passages = [h.to_dict() for h in hits]
         spans = self.spans(question, hits)
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        why = silence(best_dense, self.coverage(question, hits), [s for _, s in spans], answer_type(question))
+        why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], answer_type(question),
+                      self.unknown_terms(question) if lang == "da" else [])
         cites = self.citations()
         if why:
             for h in hits[:2]:

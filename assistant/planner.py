@@ -151,8 +151,8 @@ class DeterministicPlanner:
         known = result.get("known", True)
         if known and not open_terms:
             return None
-        if known and focus and focus <= covered:
-            return None
+        if focus and focus <= covered:
+            return None  # the rule speaks about what the question asks for
         on = r.on or date.fromisoformat(out.as_of)
         hits = self.evidence.search(q, on, filters)
         if not hits:
@@ -177,18 +177,16 @@ class DeterministicPlanner:
         days = [d.isoformat() for d in slots.day_dates]
         rows = self.evidence.find_decisions(**args)
         if days and not self.evidence.find_decisions(since=days[0], until=days[-1]):
-            day = days[0]
-            out.tool_calls.append(ToolCall("find_decisions", {"since": day, "until": day}, {"items": []}))
-            lang = out.language
-            return AnswerPart((f"Dokumenterne indeholder hverken dagsorden eller referat fra et møde den "
-                               f"{date_short(day)}, så de siger ikke, hvad der blev besluttet.") if lang == "da" else
-                              (f"The documents hold no agenda or minutes of a meeting on {day}, so they do not say "
-                               "what was decided."), abstained=True)
+            # No agenda of that meeting: later documents may still report it, so the passages decide.
+            out.tool_calls.append(ToolCall("find_decisions", {"since": days[0], "until": days[-1]}, {"items": []}))
+            out.notes.append(f"no agenda or minutes of a meeting on {date_short(days[0])} in the register")
+            return None
         out.tool_calls.append(ToolCall("find_decisions", args, {"items": [_brief(x) for x in rows]}))
         return self.evidence.decisions_part(q, out.language, rows) if rows else None
 
     def _documents(self, out: Answer, q: str, slots: Slots, r: Route, filters) -> Answer:
-        on = r.on or date.fromisoformat(out.as_of)
+        # Passages are searched as of the asking date: a later agenda may report the meeting a question names.
+        on = date.fromisoformat(out.as_of)
         hits = None
         if slots.other_region:
             # Rules and passages about our own region do not answer for another one: keep passages naming it.
@@ -198,8 +196,6 @@ class DeterministicPlanner:
             hits = [h for h in self.evidence.search(q, on, filters)
                     if any(n in h.chunk.context_text().casefold() for n in names)]
         part = self.evidence.document_part(q, out.language, on, filters, region=slots.other_region, hits=hits)
-        if r.date_note and not part.abstained:
-            part.text += "\n" + date_note(on, r.date_note, out.language)
         return attach(out, part)
 
 

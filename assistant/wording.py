@@ -60,9 +60,15 @@ def silent_text(lang: str, reason: str, region: str | None = None) -> str:
     if region:
         where = (f" Reglerne dækker ikke {region}, og dokumenterne i indekset siger intet om det." if lang == "da" else
                  f" The rules do not cover {region}, and the indexed documents say nothing about it.")
-    return ((f"Det står ikke i dokumenterne ({_REASONS_DA.get(reason, reason)}).{where} "
+    return ((f"Det står ikke i dokumenterne ({_reason_da(reason)}).{where} "
              "De nærmeste passager er vist under kilderne.") if lang == "da" else
             f"The documents do not say ({reason}).{where} The closest passages are shown below.")
+
+
+def _reason_da(reason: str) -> str:
+    if reason.startswith("the documents never mention"):
+        return "dokumenterne nævner aldrig " + reason.split("mention ", 1)[1]
+    return _REASONS_DA.get(reason, reason)
 
 
 _REASONS_DA = {
