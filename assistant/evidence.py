@@ -75,24 +75,25 @@ class Evidence:
         for t in sorted(set(tokenize(question)) - GENERIC):
             if t in postings or t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
                 continue
-            if not difflib.get_close_matches(t, postings.keys(), n=1, cutoff=0.8):
-                out.append(t)
+            if _compound(t, postings) or difflib.get_close_matches(t, postings.keys(), n=1, cutoff=0.8):
+                continue
+            out.append(t)
         return out
 
     def coverage(self, question: str, hits: list[Hit], lang: str = "da") -> float:
         """How much of the question's information the best of the top passages holds. A Danish word the index
         has never seen weighs most (the question asks about something the documents lack); in an English
-        question such a word is just English, and is left out."""
+        question such a word may just be English, so it weighs half as much."""
         from assistant.glossary import expand_query
 
         terms = set(tokenize(expand_query(question, replace=True))) - GENERIC
         postings = self.index.keyword.postings
-        if lang != "da":
-            terms = {t for t in terms if t in postings}
         n = len(self.index.keyword.ids) or 1
 
+        unseen = math.log(1 + n) if lang == "da" else math.log(1 + n) / 2
+
         def weight(t: str) -> float:
-            return self.idf(t) if t in postings else math.log(1 + n)
+            return self.idf(t) if t in postings else unseen
 
         return max((weighted_coverage(terms, set(tokenize(h.chunk.context_text())), weight) for h in hits[:3]),
                    default=0.0)
@@ -223,6 +224,15 @@ class Evidence:
         from assistant.answer import attach
 
         return attach(out, self.decisions_part(out.question, out.language, rows))
+
+
+def _compound(term: str, postings) -> bool:
+    """A Danish compound of two indexed words ("kapacitetsmodel" = kapacitet(s) + model)."""
+    for i in range(4, len(term) - 3):
+        left, right = term[:i], term[i:]
+        if (left in postings or (left.endswith("s") and left[:-1] in postings)) and right in postings:
+            return True
+    return False
 
 
 # Words that ask about cases in general, not about a topic.
