@@ -101,6 +101,22 @@ def _notice(answer) -> str:
     return fallback_notice(answer)
 
 
+@pytest.mark.parametrize("kind", ["closed", "silent"])
+def test_ollama_gets_the_same_timeout_and_one_sentence(seed_settings, evidence, kind):
+    silent = SilentServer() if kind == "silent" else None
+    url = f"http://127.0.0.1:{silent.port if silent else closed_port()}"
+    s = seed_settings.with_(llm_provider="ollama", llm_model="m", llm_base_url=url, llm_timeout=1.0, llm_retries=0)
+    try:
+        started = time.monotonic()
+        out = ModelPlanner(evidence, chat_model_from_settings(s), s).answer(chair_question()[0], AS_OF)
+        took = time.monotonic() - started
+    finally:
+        if silent:
+            silent.close()
+    assert took < 5 and out.planner == "deterministic"
+    assert out.model_run.reason.code == ("timeout" if silent else "unreachable") and url in out.model_run.reason.en
+
+
 # --- native tool calls over HTTP, and the loop stops ----------------------------------------------------------
 
 def test_tools_go_through_the_api_and_a_native_call_is_used(seed_settings, evidence):
