@@ -96,8 +96,9 @@ def _question_message(question: str, as_of: date, lang: str) -> HumanMessage:
 def _short_tool(tool):
     """The tool with only the English half of a bilingual description: the same schema, fewer prompt tokens."""
     desc = tool.description
-    if "EN:" in desc:
-        return tool.model_copy(update={"description": desc.split("EN:", 1)[1].strip()})
+    for marker in ("EN:", "Search the"):
+        if marker in desc:
+            return tool.model_copy(update={"description": desc[desc.index(marker):].removeprefix("EN:").strip()})
     return tool
 
 
@@ -154,7 +155,7 @@ class ModelPlanner:
         self.server = server_of(chat_model, self.settings)
         self.rule_tools = [_short_tool(t) for t in langchain_tools()]
         self.rule_names = {t.name for t in self.rule_tools}
-        self.decisions = decisions_tool(evidence.index.register_path)
+        self.decisions = _short_tool(decisions_tool(evidence.index.register_path))
 
     def answer(self, question: str, as_of: date, filters: Filters | None = None) -> Answer:
         run = ModelRun(server=self.server)

@@ -257,3 +257,47 @@ def test_rule_results_serialise_for_the_trace(evidence):
     out, _ = ask(evidence, [call("who_chairs", {"body": "DASSOS", "on": "2026-03-01"}),
                             "Jesper Thyrring Møller er formand for DASSOS."], "Hvem er formand for DASSOS?")
     json.dumps(out.to_dict())
+
+
+# --- fact check beyond the rules ----------------------------------------------------------------------------
+
+def test_unsupported_sentence_is_dropped_and_the_trace_says_so(evidence, chunk_texts):
+    out, _ = ask(evidence, [call("search_documents", {"query": "ledsageraftalen"}),
+                            "Regionen har skrevet et notat om forståelsen af ledsageraftalen [P1]. "
+                            "Notatet blev vedtaget af 42 borgmestre i Aarhus den 3. april 2024."],
+                 "Hvad siger dokumenterne om ledsageraftalen?")
+    assert out.model_run.outcome == "model-written"
+    assert "ledsageraftalen" in out.answer and "42 borgmestre" not in out.answer
+    assert out.model_run.dropped == ["Notatet blev vedtaget af 42 borgmestre i Aarhus den 3. april 2024."]
+    assert any(n.startswith("dropped an unsupported sentence") for n in out.notes)
+    check_citations(out, chunk_texts)
+
+
+def test_answer_in_the_wrong_language_is_replaced_by_the_tools_wording(evidence, chunk_texts):
+    out, _ = ask(evidence, [call("who_chairs", {"body": "DASSOS", "on": "2026-03-01"}),
+                            "Jesper Thyrring Møller is the chair of DASSOS."], "Hvem er formand for DASSOS?")
+    result = out.tool_calls[0].result
+    assert out.model_run.outcome == "model-routed"
+    assert out.answer.startswith(result["answer_da"])
+    assert any("the answer is in English, the question in Danish" in n for n in out.notes)
+    check_citations(out, chunk_texts)
+
+
+def test_text_with_nothing_supported_gives_the_tools_wording(evidence):
+    out, _ = ask(evidence, [call("search_documents", {"query": "ledsageraftalen"}),
+                            "Borgmestrene i Aarhus og Odense vedtog 17 nye herberger i 1999."],
+                 "Hvad siger dokumenterne om ledsageraftalen?")
+    assert out.model_run.outcome == "model-routed" and "herberger i 1999" not in out.answer
+    assert out.citations
+
+
+@pytest.mark.parametrize("approval, text, ok", [
+    (True, "Nej. Lukningen kræver forudgående godkendelse i DASSOS.", False),
+    (True, "No, approval is required before closing it.", False),
+    (False, "Ja, justeringen kræver ikke godkendelse.", False),
+    (False, "Der kræves ingen forudgående godkendelse.", True),
+    (False, "It is not necessary to get approval.", True),
+])
+def test_a_negation_cannot_slip_through(approval, text, ok):
+    result = {"tool": "capacity_adjustment", "fields": {"procedure_applies": True, "approval_required": approval}}
+    assert (disagreements(result, text) == []) is ok

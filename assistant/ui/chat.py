@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from assistant.answer import Answer
+from assistant.modelrun import answer_run, fallback_notice
 from assistant.retrieval import Filters
 from assistant.ui import resources
 from assistant.ui.text import (KIND_LABELS, PLANNER_LABELS, TOOL_LABELS, answer_markdown, date_dk, kind_label,
@@ -48,6 +49,7 @@ def sidebar() -> tuple[date, Filters]:
         date_to = st.date_input("Dokumenter til", value=None, key="f_to", format="DD.MM.YYYY")
         if st.button("Ny samtale", key="new_chat", icon=":material/refresh:"):
             st.session_state.turns = []
+        st.caption(md_escape(resources.model_health()))
     return as_of or date.today(), Filters(kinds=tuple(kinds), bodies=tuple(chosen_bodies),
                                           date_from=date_from, date_to=date_to)
 
@@ -77,6 +79,8 @@ def render_reply(turn: Turn, key: str) -> None:
 
 def render_answer(answer: Answer, key: str, filters: Filters | None = None) -> None:
     st.markdown(answer_markdown(answer.answer))
+    if notice := fallback_notice(answer):
+        st.info(md_escape(notice), icon=":material/info:")
     facts = [f"Pr. dato {date_dk(answer.as_of)}"]
     if filters:
         facts.append("afgrænset: " + describe_filters(filters))
@@ -110,6 +114,10 @@ def render_citation(n: int, c, chunk, key: str) -> None:
 def render_trace(answer: Answer) -> None:
     with st.expander("Hvorfor dette svar"):
         st.caption(f"Fremgangsmåde: {PLANNER_LABELS.get(answer.planner, answer.planner)}")
+        if (run := answer_run(answer)) is not None:
+            calls = ", ".join(c["name"] for c in run.calls) or "ingen"
+            st.caption(md_escape(f"Sprogmodel: {run.outcome}, {run.rounds} runder, {run.seconds:.1f} s; "
+                                 f"modellens egne værktøjskald: {calls}"))
         if answer.tool_calls:
             st.markdown("**Værktøjskald**")
         for call in answer.tool_calls:

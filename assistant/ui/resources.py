@@ -50,3 +50,16 @@ def index_problem() -> str | None:
     except ValueError as exc:  # a bad ASSISTANT_* setting
         return f"En indstilling er forkert: {exc}"
     return None
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _model_health(provider: str, model: str, base_url: str) -> str:
+    from assistant.doctor import check
+
+    return check(load_settings()).line("da")
+
+
+def model_health() -> str:
+    """One line on the configured language model (asked at most every five minutes)."""
+    s = settings()
+    return _model_health(s.llm_provider, s.llm_model, s.llm_base_url)
