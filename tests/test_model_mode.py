@@ -253,11 +253,11 @@ def test_eval_of_a_dead_model_fails_the_gate_with_fallback_rate_one(seed_store, 
     rc = main(Namespace(store=str(seed_store), planner="model", report=str(report), no_gate=False, ids=None,
                         limit=3))
     assert rc == 1
-    model = json.loads(report.with_suffix(".json").read_text())["planners"]["model"]
+    model = json.loads(report.with_suffix(".json").read_text())["splits"]["dev"]["planners"]["model"]
     assert model["metrics"]["fallback_rate"] == 1.0 and model["metrics"]["answered_by_model"] == 0.0
     assert model["metrics"]["fact_accuracy"] is None and model["metrics"]["n"] == 0
     assert {r["model_class"] for r in model["records"].values()} == {"fallback"}
-    assert "GATE FAILED: model.answered_by_model = 0.000 < 0.80" in capsys.readouterr().err
+    assert "GATE FAILED: dev.model.answered_by_model = 0.000 < 0.80" in capsys.readouterr().err
     assert "| fallback |" in report.read_text()
 
 
