@@ -6,7 +6,6 @@ and the `assistant` command in real subprocesses.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import shutil
