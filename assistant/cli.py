@@ -55,11 +55,12 @@ def _settings(args):
 
 
 def cmd_ingest(args) -> int:
-    from ingest.index import build_index
+    from ingest.index import build_index, check_store_dir
     from ingest.loaders import LoadError, load_file
     from ingest.pipeline import stage_upload, uploads_dir
 
     settings = _settings(args)
+    check_store_dir(settings.store_dir)  # a --store naming a file: say so before staging anything
     added_failed = []
     staged = []
     corpus_dir = settings.corpus_dir

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections import Counter
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -174,7 +175,7 @@ def within(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def run_questions(assistant, n: int, rng: random.Random, timeout: float, counts: dict) -> None:
+def run_questions(assistant, n: int, rng: random.Random, timeout: float, counts: dict, causes) -> None:
     for i in range(n):
         q = random_question(rng)
         as_of = date(rng.randrange(1900, 2200), rng.randrange(1, 13), rng.randrange(1, 29))
@@ -184,12 +185,16 @@ def run_questions(assistant, n: int, rng: random.Random, timeout: float, counts:
             counts["answered"] += 1
         except Hang:
             counts["hangs"] += 1
+            causes["hang: " + ("long digit run" if re.search(r"\d{50}", q) else "repeated '1.'" if "1.1.1.1." in q
+                               else "other")] += 1
             print(f"hang: {q[:80]!r}", file=sys.stderr)
         except Exception as exc:  # noqa: BLE001 - counting is the point
             if allowed_error(exc):
                 counts["refused"] += 1
             else:
                 counts["tracebacks"] += 1
+                # Grouped by type and the message's first words, so one bug shows as one line of the summary.
+                causes[f"{exc.__class__.__name__}: {' '.join(str(exc).split()[:5])}"] += 1
                 if counts["tracebacks"] <= 10:
                     print(f"traceback: {exc.__class__.__name__}: {str(exc)[:120]} for {q[:60]!r}", file=sys.stderr)
         if (i + 1) % 1000 == 0:
@@ -281,12 +286,15 @@ def main(argv: list[str] | None = None) -> int:
                              "files indexed", "files refused", "lost documents", "slowest file s")}
     assistant = Assistant(settings)
     run_rule_outcomes(assistant, counts)
-    run_questions(assistant, args.questions, rng, args.question_timeout, counts)
+    causes: Counter = Counter()
+    run_questions(assistant, args.questions, rng, args.question_timeout, counts, causes)
     run_files(settings, args.files, rng, args.file_timeout, work / "files", counts)
     print(f"fuzz: {args.questions} questions, {args.files} files, seed {args.seed}, "
           f"{time.monotonic() - started:.0f} s")
     for key, value in counts.items():
         print(f"  {key}: {value}")
+    for cause, n in causes.most_common():
+        print(f"    {n} × {cause}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     bad = counts["tracebacks"] + counts["hangs"] + counts["changed rule outcomes"] + counts["lost documents"]

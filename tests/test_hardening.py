@@ -6,7 +6,6 @@ and the `assistant` command in real subprocesses.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import shutil
@@ -297,6 +296,8 @@ def test_cli_errors_are_one_line(store_copy, tmp_path):
         (["ask", RULE_Q, "--store", str(tmp_path / "none")], {}, "run `assistant ingest` first"),
         (["ingest", "--store", str(store_copy), "--corpus", str(tmp_path / "no-such-dir")], {},
          "corpus folder"),
+        (["ingest", str(a_file.with_suffix(".txt")), "--store", str(a_file)], {}, "is a file, not an index folder"),
+        (["decisions", "--store", str(store_copy), "--since", "10000-01-01"], {}, "--since must be a date"),
     ]
     for args, env, expected in cases:
         err = one_line_error(cli(*args, env=env))
@@ -406,3 +407,38 @@ def test_indstilling_for_any_body_and_upload_without_body(tmp_path):
         ("godkender", "godkender lukningen af Solsikken med fem pladser.")]
     staged = stage_upload(tmp_path / "s", "d.txt", AGENDA.encode(), title="", kind="agenda", body="", on=entry.date)
     assert staged.body == "" and staged.title == "d"
+
+
+# --- background uploads -----------------------------------------------------------------------------------
+
+def test_upload_job_runs_in_the_background_and_questions_are_answered_meanwhile(store_copy):
+    import threading
+
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from assistant.ui import jobs
+    from ingest.index import store_lock
+
+    release = threading.Event()
+
+    def work(progress):
+        with store_lock(store_copy):  # as a build does, for as long as it embeds
+            progress(1, 4)
+            release.wait(30)
+        return "done"
+
+    started = time.monotonic()
+    job = jobs.start("ny.txt", work, on_error=lambda exc: f"error: {exc}")
+    assert time.monotonic() - started < 1 and jobs.get(job.id) is job
+    deadline = time.monotonic() + 10
+    while job.total == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.running and (job.done, job.total) == (1, 4)
+    answer = Assistant(load_settings(store_dir=store_copy).with_(llm_provider="none")).ask(
+        DOC_Q, as_of=date(2026, 3, 1))  # readers never wait for the writer's lock
+    assert answer.citations and job.running
+    release.set()
+    deadline = time.monotonic() + 10
+    while job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.outcome == "done"
