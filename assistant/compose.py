@@ -75,6 +75,16 @@ class Composer:
         """The answer in the tools' own wording, from the calls the model chose (model-routed)."""
         out.citations, out.abstained = [], False
         rules = self._rule_results(out, question, as_of)
+        own = rule_call(recognise(question, as_of), question, as_of)
+        if rules and not any(r.get("known", True) for r in rules) and (own is None or own[0] not in
+                                                                       {r.get("tool") for r in rules}):
+            # A rule tool the question does not ask for had no answer (the model routed a document question to
+            # it); the documents may well hold one.
+            self.evidence.document_answer(out, filters)
+            if not out.abstained:
+                out.notes.append("the rule tools had no answer; the documents are quoted")
+                return
+            out.citations, out.passages = [], []
         if rules:
             out.answer = "\n\n".join(self._rule_wording(out, r) for r in rules)
             out.abstained = any(not r.get("known", True) for r in rules)
@@ -104,22 +114,32 @@ class Composer:
         return [item for c in out.tool_calls if c.name == "find_decisions" for item in c.result.get("items", [])]
 
     def _rule_results(self, out: Answer, question: str, as_of: date) -> list[dict]:
-        """The successful rule results of the run; a procedural question the model left unchecked is run here."""
+        """The successful rule results of the run, held to the question: where the question's own slots call the
+        same tool with other arguments and another outcome, that call replaces the model's (the model routes; it
+        cannot change a rule outcome by its choice of arguments). A procedural question the model left unchecked
+        is run here."""
+        own = rule_call(recognise(question, as_of), question, as_of)
         seen, results = set(), []
-        for c in out.tool_calls:
+        for i, c in enumerate(out.tool_calls):
+            if c.name not in self.rule_names or "error" in c.result:
+                continue
+            if own is not None and own[0] == c.name and own[1] != c.args:
+                checked = call_rule(*own)
+                if "error" not in checked and _outcome(checked) != _outcome(c.result):
+                    out.notes.append(f"the model called {c.name} with {json.dumps(c.args, default=str)}; the "
+                                     f"question gives {json.dumps(own[1], default=str)}, whose outcome is used")
+                    c = out.tool_calls[i] = ToolCall(c.name, dict(own[1]), checked)
             key = (c.name, json.dumps(c.args, sort_keys=True, default=str))
-            if c.name in self.rule_names and "error" not in c.result and key not in seen:
+            if key not in seen:
                 seen.add(key)
                 results.append(c.result)
-        if not results:
-            call = rule_call(recognise(question, as_of), question, as_of)
-            if call is not None:
-                result = call_rule(*call)
-                out.tool_calls.append(ToolCall(call[0], call[1], result))
-                out.notes.append(f"the model did not use a rule tool for a procedural question; {call[0]} was run "
-                                 "to check its answer")
-                if "error" not in result:
-                    results.append(result)
+        if not results and own is not None:
+            result = call_rule(*own)
+            out.tool_calls.append(ToolCall(own[0], own[1], result))
+            out.notes.append(f"the model did not use a rule tool for a procedural question; {own[0]} was run "
+                             "to check its answer")
+            if "error" not in result:
+                results.append(result)
         return results
 
     def _rule_wording(self, out: Answer, result: dict) -> str:
@@ -158,6 +178,15 @@ class Composer:
         scored = [(len(words & set(tokenize(key(i)))), n, i) for n, i in enumerate(items)]
         picked = [i for s, _, i in sorted(scored, key=lambda x: (-x[0], x[1])) if s >= min_shared][:3]
         return picked or items[:fallback]
+
+
+OUTCOME_FIELDS = ("approval_required", "procedure_applies", "deadline", "next_meeting", "chair", "agreement",
+                  "known")
+
+
+def _outcome(result: dict) -> tuple:
+    fields = result.get("fields") or {}
+    return tuple(fields.get(k, result.get(k)) for k in OUTCOME_FIELDS)
 
 
 def _best_sentence(chunk_text: str, claim: str) -> str:
