@@ -17,17 +17,15 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, ToolCall
-from assistant.evidence import Evidence, document_answer, rule_answer
-from assistant.factcheck import disagreements, unsupported, wrong_language
-from assistant.modelrun import FALLBACK, MODEL_ROUTED, MODEL_WRITTEN, ModelRun, Reason, explain
-from assistant.planner import DeterministicPlanner, call_rule, rule_call
+from assistant.compose import Composer
+from assistant.evidence import Evidence
+from assistant.factcheck import disagreements  # noqa: F401 - re-exported
+from assistant.modelrun import FALLBACK, MODEL_ROUTED, ModelRun, Reason, explain
+from assistant.planner import DeterministicPlanner
 from assistant.retrieval import Filters
 from assistant.slots import detect_language
-from assistant.spans import sentences
 from assistant.toolcalls import (MAX_ROUNDS, BudgetExceeded, PlannerState, ToolCallGuard,  # noqa: F401 - re-exported
                                  text_tool_calls)
-from ingest.clean import normalize_ws
-from ingest.keyword import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +154,7 @@ class ModelPlanner:
         self.rule_tools = [_short_tool(t) for t in langchain_tools()]
         self.rule_names = {t.name for t in self.rule_tools}
         self.decisions = _short_tool(decisions_tool(evidence.index.register_path))
+        self.composer = Composer(evidence, self.rule_names)
 
     def answer(self, question: str, as_of: date, filters: Filters | None = None) -> Answer:
         run = ModelRun(server=self.server)
@@ -190,10 +189,10 @@ class ModelPlanner:
         if run.stop or not text:
             out.notes.append("the answer is composed from the tools' wording: " + (run.stop or "the model gave no "
                                                                                    "answer text"))
-            self._from_tools(out, tools, question, as_of, filters)
+            self.composer.from_tools(out, tools, question, as_of, filters)
             run.outcome = MODEL_ROUTED
             return out
-        run.outcome = self._compose(out, text, tools, question, as_of, filters, run)
+        run.outcome = self.composer.compose(out, text, tools, question, as_of, filters, run)
         return out
 
     def _invoke(self, tools: "_Run", question: str, as_of: date, lang: str, run: ModelRun) -> dict:
@@ -249,154 +248,6 @@ class ModelPlanner:
                 call = asked[m.tool_call_id]
                 calls.append(ToolCall(call["name"], dict(call["args"]), _result(m.text)))
         return calls
-
-    # --- composing the answer ------------------------------------------------------------------------------
-
-    def _compose(self, out: Answer, text: str, tools: _Run, question: str, as_of: date, filters,
-                 run: ModelRun) -> str:
-        """The model's text, checked and cited (model-written); the tools' wording where the check fails."""
-        rules = self._rule_results(out, question, as_of)
-        problems = [f"the model's text did not match {r['tool']} ({p})" for r in rules
-                    for p in (disagreements(r, text) if r.get("known", True) else
-                              ["the tool has no answer for this date"])]
-        if why := wrong_language(question, text):
-            problems.append(why)
-        if not problems:
-            text = self._supported(text, out, tools, question, run)
-            if not text:
-                problems.append("no sentence of the model's text is supported by the passages and tool results")
-        if problems:
-            out.notes += [f"{p}; the tools' wording is used" for p in problems]
-            self._from_tools(out, tools, question, as_of, filters)
-            return MODEL_ROUTED
-        decisions = self._decision_items(out)
-        if not rules and not decisions and tools.searches and self.evidence.is_silent(
-                question, [h for hits in tools.searches for h in hits]):
-            out.notes.append("the documents are silent on the question; the standard wording is used")
-            document_answer(self.evidence, out, filters)
-            return MODEL_ROUTED
-        out.passages = [h.to_dict() for h in tools.hits.values()]
-        body = self._cite_passages(out, text, tools)
-        marks = []
-        for r in rules:
-            marks += [int(n) for n in re.findall(r"\[(\d+)\]", self._rule_wording(out, r))]
-        for item in self._relied_on(decisions, body, key=lambda i: i["citation"]["section"], min_shared=2):
-            marks += self._cite_decision(out, item)
-        if tools.hits and not re.search(r"\[\d+\]", body) and not rules and not decisions:
-            for hit in self._relied_on(list(tools.hits.values()), body, key=lambda h: h.chunk.text, fallback=2):
-                marks.append(self.evidence.add_citation(out, self.evidence.cite_chunk(hit.chunk, _best_sentence(
-                    hit.chunk.text, body))))
-        marks = sorted(set(marks) - {int(n) for n in re.findall(r"\[(\d+)\]", body)})
-        out.answer = body + (" " + "".join(f"[{n}]" for n in marks) if marks else "")
-        return MODEL_WRITTEN
-
-    def _supported(self, text: str, out: Answer, tools: _Run, question: str, run: ModelRun) -> str:
-        """The text without the sentences that no passage or tool result supports; each drop is noted."""
-        sources = [h.chunk.text for h in tools.hits.values()]
-        sources += [json.dumps(c.result, ensure_ascii=False, default=str) for c in out.tool_calls]
-        sources += [c.result.get(k, "") for c in out.tool_calls for k in ("answer_da", "answer_en")]
-        kept = text
-        for sentence, why in unsupported(text, sources, question):
-            kept = kept.replace(sentence, "", 1)
-            run.dropped.append(sentence)
-            out.notes.append(f"dropped an unsupported sentence of the model ({why}): {sentence[:160]}")
-        return normalize_ws(kept) if re.search(r"\w", kept) else ""
-
-    def _from_tools(self, out: Answer, tools: _Run, question: str, as_of: date, filters) -> None:
-        """The answer in the tools' own wording, from the calls the model chose (model-routed)."""
-        out.citations, out.abstained = [], False
-        rules = self._rule_results(out, question, as_of)
-        if rules:
-            out.answer = "\n\n".join(self._rule_wording(out, r) for r in rules)
-            out.abstained = any(not r.get("known", True) for r in rules)
-            return
-        for call in out.tool_calls:
-            if call.name == "find_decisions" and call.result.get("items"):
-                rows = self.evidence.find_decisions(**{k: v for k, v in call.args.items()
-                                                       if k in ("query", "body", "since", "until", "item_type",
-                                                                "verb")})
-                if rows:
-                    self.evidence.decisions_answer(out, rows, filters)
-                    return
-        hits = list(tools.hits.values())
-        if not hits or self.evidence.is_silent(question, hits):
-            document_answer(self.evidence, out, filters)
-            return
-        out.passages = [h.to_dict() for h in hits]
-        lines = []
-        for hit, sent in self.evidence.best_sentences(question, hits):
-            n = self.evidence.add_citation(out, self.evidence.cite_chunk(hit.chunk, sent))
-            lines.append(f"• «{normalize_ws(sent)}» [{n}]")
-        head = "Det fremgår af dokumenterne:" if out.language == "da" else "The documents say (quoted in Danish):"
-        out.answer = "\n".join([head, *lines])
-
-    @staticmethod
-    def _decision_items(out: Answer) -> list[dict]:
-        return [item for c in out.tool_calls if c.name == "find_decisions" for item in c.result.get("items", [])]
-
-    def _rule_results(self, out: Answer, question: str, as_of: date) -> list[dict]:
-        """The successful rule results of the run; a procedural question the model left unchecked is run here."""
-        seen, results = set(), []
-        for c in out.tool_calls:
-            key = (c.name, json.dumps(c.args, sort_keys=True, default=str))
-            if c.name in self.rule_names and "error" not in c.result and key not in seen:
-                seen.add(key)
-                results.append(c.result)
-        if not results:
-            call = rule_call(question, as_of)
-            if call is not None:
-                result = call_rule(*call)
-                out.tool_calls.append(ToolCall(call[0], call[1], result))
-                out.notes.append(f"the model did not use a rule tool for a procedural question; {call[0]} was run "
-                                 "to check its answer")
-                if "error" not in result:
-                    results.append(result)
-        return results
-
-    def _rule_wording(self, out: Answer, result: dict) -> str:
-        """The tool's own answer in the question's language, citing into `out` as Evidence.rule_answer does."""
-        part = Answer(question=out.question, answer="", language=out.language, citations=out.citations)
-        rule_answer(self.evidence, part, result)
-        out.notes += part.notes
-        return part.answer
-
-    def _cite_decision(self, out: Answer, item: dict) -> list[int]:
-        cit = item["citation"]
-        chunk = self.evidence.find_quote(cit["doc_id"], cit["quote"], cit["section"].split()[0])
-        return [self.evidence.add_citation(out, self.evidence.cite_chunk(chunk, cit["quote"]))] if chunk else []
-
-    def _cite_passages(self, out: Answer, text: str, tools: _Run) -> str:
-        """The text with the model's [P1] refs turned into citation numbers; its own [n] numbers are dropped."""
-        text = re.sub(r"\s*\[\d+\](?!\()", "", text)
-
-        def cite(m: re.Match) -> str:
-            before = text[:m.start()]
-            claim = re.split(r"(?<=[.!?])\s+", before)[-1] or before[-300:]
-            nums = []
-            for ref in re.findall(r"P\d+", m.group(0)):
-                hit = tools.hits.get(ref)
-                if hit is not None:
-                    quote = _best_sentence(hit.chunk.text, claim)
-                    nums.append(self.evidence.add_citation(out, self.evidence.cite_chunk(hit.chunk, quote)))
-            return "".join(f"[{n}]" for n in dict.fromkeys(nums))
-
-        return re.sub(r"\[\s*P\d+(?:\s*[,;]\s*P\d+)*\s*\]", cite, text).strip()
-
-    @staticmethod
-    def _relied_on(items: list, text: str, key, fallback: int = 3, min_shared: int = 3) -> list:
-        """The items whose words the text shares most; the first few when it shares none."""
-        words = set(tokenize(text))
-        scored = [(len(words & set(tokenize(key(i)))), n, i) for n, i in enumerate(items)]
-        picked = [i for s, _, i in sorted(scored, key=lambda x: (-x[0], x[1])) if s >= min_shared][:3]
-        return picked or items[:fallback]
-
-
-def _best_sentence(chunk_text: str, claim: str) -> str:
-    """The chunk sentence sharing most words with the claim: a quote that occurs in the chunk word for word."""
-    options = sentences(chunk_text) or [chunk_text.strip()[:300]]
-    words = set(tokenize(claim))
-    return max(options, key=lambda s: (len(words & set(tokenize(s))), -options.index(s)))
-
 
 def _result(content: str) -> dict:
     """A tool message as the result dict of a ToolCall."""

@@ -44,7 +44,7 @@ class Assistant:
             return DeterministicPlanner(self.evidence())
         from assistant.agent import ModelPlanner, chat_model_from_settings
 
-        return ModelPlanner(self.evidence(), chat_model_from_settings(self.settings))
+        return ModelPlanner(self.evidence(), chat_model_from_settings(self.settings), self.settings)
 
     # --- questions -------------------------------------------------------------------------------
 

@@ -220,6 +220,12 @@ class Evidence:
         out.citations.append(citation)
         return len(out.citations)
 
+    def rule_answer(self, out, result: dict):
+        return rule_answer(self, out, result)
+
+    def document_answer(self, out, filters):
+        return document_answer(self, out, filters)
+
     def decisions_answer(self, out, rows: list[dict], filters=None):
         from assistant.answer import attach
 

@@ -19,7 +19,7 @@ ITEM_TYPE_LABELS = {
     "other": "Andet",
 }
 STATUS_LABELS = {"proposal": "Forslag (dagsorden)", "decided": "Besluttet"}
-PLANNER_LABELS = {"deterministic": "fast regelmotor og søgning", "agent": "sprogmodel med værktøjer"}
+PLANNER_LABELS = {"deterministic": "fast regelmotor og søgning", "model": "sprogmodel med værktøjer"}
 TOOL_LABELS = {
     "capacity_adjustment": "Kapacitetsjustering",
     "hearing_deadline": "Høringsfrist",
