@@ -3,6 +3,7 @@ loop stops, `assistant doctor` and the model gate of `assistant eval`."""
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -250,7 +251,9 @@ def test_eval_of_a_dead_model_fails_the_gate_with_fallback_rate_one(seed_store, 
     monkeypatch.setenv("ASSISTANT_LLM_PROVIDER", "openai")
     monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", f"http://127.0.0.1:{closed_port()}/v1")
     report = tmp_path / "r.md"
-    rc = main(Namespace(store=str(seed_store), planner="model", report=str(report), no_gate=False, ids=None,
+    store = tmp_path / "eval-store"  # the eval adds its stand-ins: never to the session's shared seed store
+    shutil.copytree(seed_store, store)
+    rc = main(Namespace(store=str(store), planner="model", report=str(report), no_gate=False, ids=None,
                         limit=3))
     assert rc == 1
     model = json.loads(report.with_suffix(".json").read_text())["splits"]["dev"]["planners"]["model"]
