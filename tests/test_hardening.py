@@ -442,3 +442,18 @@ def test_upload_job_runs_in_the_background_and_questions_are_answered_meanwhile(
     while job.running and time.monotonic() < deadline:
         time.sleep(0.05)
     assert job.outcome == "done"
+
+
+def test_upload_refusals_for_the_new_caps_are_danish_sentences(tmp_path):
+    from assistant.config import load_settings
+    from assistant.ui.upload import handle_upload
+    from ingest.loaders import MAX_TEXT_CHARS
+
+    s = load_settings(store_dir=tmp_path / "s", corpus_dir=tmp_path / "c")
+    long = handle_upload(s, "lang.txt", ("ord " * (MAX_TEXT_CHARS // 4 + 10)).encode(), title="", kind="other",
+                         body="", on=date(2026, 1, 1))
+    bomb = handle_upload(s, "bombe.docx", make_docx_bomb(tmp_path / "b.docx").read_bytes(), title="", kind="other",
+                         body="", on=date(2026, 1, 1))
+    assert not long.ok and "Del dokumentet i flere filer" in long.message
+    assert not bomb.ok and "DOCX-filen fylder" in bomb.message and "grænsen er 60 MB" in bomb.message
+    assert not (tmp_path / "s" / "uploads" / "manifest.yaml").exists()

@@ -33,6 +33,13 @@ _DANISH = (
     (re.compile(r"neither UTF-8 nor Windows-1252"),
      lambda m: "Teksten er hverken i UTF-8 eller Windows-1252; gem den som UTF-8 og prøv igen."),
     (re.compile(r"no text left after cleaning"), lambda m: "Der er ingen tekst tilbage i filen efter rensning."),
+    (re.compile(r"the text is ([\d,]+) characters; the limit is ([\d,]+)"),
+     lambda m: f"Teksten er på {m.group(1).replace(',', '.')} tegn; grænsen er {m.group(2).replace(',', '.')}. "
+               "Del dokumentet i flere filer."),
+    (re.compile(r"the DOCX unpacks to (\d+) MB; the limit is (\d+) MB"),
+     lambda m: f"DOCX-filen fylder {m.group(1)} MB udpakket; grænsen er {m.group(2)} MB."),
+    (re.compile(r"the PDF has (\d+) pages; the limit is (\d+)"),
+     lambda m: f"PDF-filen har {m.group(1)} sider; grænsen er {m.group(2)}."),
 )
 
 
