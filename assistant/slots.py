@@ -52,7 +52,7 @@ _PLACE_NOUN = re.compile(r"(plads|pladser|pladserne|pladsen|places?|beds?|seats?
 _CLAUSE_END = {".", "?", "!", ";", ":"}
 
 # Token: a signed digit run (bounded), a word, or a clause mark. One pass, no backtracking.
-_TOKEN = re.compile(r"[+\-−]?\d{1,12}|[^\W\d_]+|[.?!;:,()]")
+_TOKEN = re.compile(r"[+\-−]?[0-9]{1,12}|[^\W\d_]+|[.?!;:,()]")
 
 WHOLE_OFFER = re.compile(
     r"(hele (bo)?tilbud\w*|helt (bo)?tilbud|(bo)?tilbuddet helt|lukker \w+ helt|"
@@ -136,14 +136,19 @@ def _direction(word: str) -> int | None:
     return None
 
 
+def _ascii_digits(tok: str) -> bool:
+    # str.isdigit() is also true for "②" and other digit signs int() cannot read.
+    return tok.isascii() and tok.isdigit()
+
+
 def _number(tok: str) -> tuple[int, bool, int] | None:
     """(value, explicit sign, sign) of a number token; None for words that are not numbers or huge digit runs."""
-    if tok[0] in "+-−" and tok[1:].isdigit():
+    if tok[0] in "+-−" and _ascii_digits(tok[1:]):
         digits = tok[1:]
         if len(digits) > MAX_DIGITS:
             return None
         return int(digits), True, (1 if tok[0] == "+" else -1)
-    if tok.isdigit():
+    if _ascii_digits(tok):
         return (int(tok), False, 0) if len(tok) <= MAX_DIGITS else None
     if tok in NUMBER_WORDS:
         return NUMBER_WORDS[tok], False, 0

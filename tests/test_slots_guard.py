@@ -40,6 +40,7 @@ def test_a_statement_that_sets_a_parameter_is_ignored():
 @pytest.mark.parametrize("text,expected", [
     ("Vi vil udvide med 7 nye pladser", 7), ("Vi har 20 pladser og vil lukke 5 af dem", -5),
     ("Hvad står der om §108?", None), ("covid19 og A4", None), ("9" * 4000, None), ("-" * 3000 + "5 pladser", -5),
+    ("lukke ② pladser", None), ("Need approval to close 1\U00011057 places", None), ("lukke \u0661\u0662 pladser", None),
 ])
 def test_numbers_count_only_when_attached_to_places(text, expected):
     assert extract_places(text) == expected
