@@ -221,6 +221,7 @@ def run_files(settings, n: int, rng: random.Random, timeout: float, folder: Path
     from ingest.loaders import LoadError, load_file
     from ingest.pipeline import stage_upload, uploads_dir
 
+    folder.mkdir(parents=True, exist_ok=True)  # the first file drawn may be a valid one
     kinds = list(MALFORMED_FILES) + ["valid.txt"] * 4
     expected = set(read_current(settings.store_dir)["documents"])
     for i in range(n):
