@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from ingest.dates import MONTHS_DA
+
 ITEM_TYPES = ("decision", "orientation", "discussion", "next_meetings", "other")
 STATUSES = ("proposal", "decided")
 
@@ -64,11 +66,7 @@ _ATTACHMENT = re.compile(r"^Bilag\s+\d+\s*[-–:]\s*\S")
 # Names follow "botilbuddet"/"tilbuddet" on the same line and are capitalised: "botilbuddet Kollegiet".
 _OFFER = re.compile(r"\b(?:[Bb]otilbud(?:det|dene)?|[Tt]ilbuddet) +([A-ZÆØÅ][\w-]+(?: [A-ZÆØÅ][\w-]+)*)")
 
-_MONTHS = {
-    m: i for i, m in enumerate(
-        "januar februar marts april maj juni juli august september oktober november december".split(), start=1
-    )
-}
+_MONTHS = {m: i for i, m in enumerate(MONTHS_DA, start=1)}  # the month names of ingest/dates.py
 _DATE_WORDS = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(_MONTHS) + r")\b(?:\s+(\d{4})\b)?", re.IGNORECASE)
 # Slash dates may lack a year ("5/12"); dotted ones need it, or "1.8" (an item number) would be a date.
 _DATE_SLASH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
