@@ -168,6 +168,21 @@ class DeterministicPlanner:
         doc = self.evidence.document_part(q, out.language, on, filters, hits=hits)
         return None if doc.abstained else doc
 
+    def _rule_beside_passages(self, out: Answer, slots: Slots) -> AnswerPart | None:
+        """The capacity rule for a change of places the question names, shown above what the documents say."""
+        if slots.other_region or slots.places is None or slots.places.direction is None:
+            return None
+        args = {"on": out.as_of, "change": slots.places.change, "whole_offer_closes": slots.whole_offer}
+        if slots.whole_offer:
+            args.update(offer_size=slots.places.count, change=-slots.places.count)
+        result = call_rule("capacity_adjustment", args)
+        if "error" in result or not result.get("known", True):
+            return None
+        out.tool_calls.append(ToolCall("capacity_adjustment", args, result))
+        lead = "Reglen:" if out.language == "da" else "The rule:"
+        text = result["answer_da"] if out.language == "da" else result["answer_en"]
+        return self.evidence.rule_part(result, f"{lead} {text}")
+
     def _decisions(self, out: Answer, q: str, slots: Slots) -> AnswerPart | None:
         from assistant.glossary import expand_query
 
@@ -196,6 +211,10 @@ class DeterministicPlanner:
             hits = [h for h in self.evidence.search(q, on, filters)
                     if any(n in h.chunk.context_text().casefold() for n in names)]
         part = self.evidence.document_part(q, out.language, on, filters, region=slots.other_region, hits=hits)
+        rule = self._rule_beside_passages(out, slots)
+        if rule is not None:
+            # Documents are evidence, not instructions: a proposal or older text never outranks the rule in force.
+            return attach(out, rule) if part.abstained else attach(out, rule, part)
         return attach(out, part)
 
 

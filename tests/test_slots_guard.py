@@ -68,3 +68,11 @@ def test_permission_framing_answers_no_when_approval_is_needed(seed_assistant):
 def test_the_date_named_in_the_question(question, expected):
     q = prepare(question)
     assert question_date(read_slots(q), q, AS_OF)[0] == expected
+
+
+def test_passages_about_a_change_of_places_come_after_the_rule(seed_assistant):
+    ans = seed_assistant.ask("Hvad siger dokumenterne om lukning af 50 pladser?", as_of=AS_OF)
+    first, *rest = ans.answer.split("\n")
+    assert first.startswith("Reglen: Ja:") and "kræver forudgående godkendelse" in first
+    assert not ans.abstained and "Det står ikke" not in ans.answer  # silent passages add nothing under a rule
+    assert ans.tool_calls[0].name == "capacity_adjustment" and ans.tool_calls[0].args["change"] == -50
