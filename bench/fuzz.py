@@ -121,7 +121,7 @@ def make_malformed_file(kind: str, folder: Path, n: int = 0) -> Path:
     elif kind == "corrupt.docx":
         path.write_bytes(b"PK\x03\x04" + os.urandom(2048))
     elif kind == "bomb.docx":
-        _docx_bomb(path)
+        docx_bomb(path)
     elif kind == "long-line.txt":  # 200 kB on one line, no line break at all
         path.write_text((_PROSE * 1200)[:200_000 - len(tag)] + tag, encoding="utf-8")
     elif kind == "u2028.txt":
@@ -141,7 +141,8 @@ def make_malformed_file(kind: str, folder: Path, n: int = 0) -> Path:
     return path
 
 
-def _docx_bomb(path: Path, unpacked_mb: int = 100) -> None:
+def docx_bomb(path: Path, unpacked_mb: int = 100) -> Path:
+    """A real DOCX whose document.xml unpacks to `unpacked_mb` MB (a few hundred kB on disk)."""
     import docx
 
     buf = io.BytesIO()
@@ -153,18 +154,20 @@ def _docx_bomb(path: Path, unpacked_mb: int = 100) -> None:
             if item.filename == "word/document.xml":
                 data = data.replace(b"<w:body>", b"<w:body><!--" + b" " * (unpacked_mb * 1_000_000) + b"-->", 1)
             out.writestr(item, data)
+    return path
 
 
 # --- the run -----------------------------------------------------------------------------------------------
 
 class Hang(Exception):
-    pass
+    """The block ran past its time limit."""
 
 
 @contextmanager
 def within(seconds: float):
+    """Stop a block that runs longer than `seconds` (Python's regex engine honours signals)."""
     def stop(signum, frame):
-        raise Hang()
+        raise Hang(f"took longer than {seconds} s")
 
     old = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)

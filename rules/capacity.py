@@ -9,7 +9,7 @@ from .loader import applicable, dataset
 from .result import (RuleResult, citations, date_da, date_en, iso, join_da, join_en, or_da, or_en,
                      period_da, period_en)
 from .schema import CapacityVersion
-from .scope import scope, steering_id as scope_id
+from .scope import scope, steering_id
 
 
 def capacity_version(on: date) -> CapacityVersion | None:
@@ -185,7 +185,7 @@ def hearing_deadline(sent: date, *, on: date | None = None) -> RuleResult:
                           rule_id="hearing_deadline", version="unknown")
     deadline = day + timedelta(days=v.hearing_days)
     steering = scope().steering_body
-    meeting = next_meeting(scope_id(), day)
+    meeting = next_meeting(steering_id(), day)
     da = (f"En mailhøring om en kapacitetsjustering sendt {date_da(day)} har {v.hearing_days} dages høringsfrist, "
           f"dvs. frist {date_da(deadline)} (regnet i kalenderdage fra afsendelsen; dokumenterne siger intet om weekender og helligdage).")
     en = (f"A mail hearing on a capacity adjustment sent on {date_en(day)} has a {v.hearing_days}-day deadline, "

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fuzz import MALFORMED_FILES, QUESTION_SEEDS, allowed_error, make_malformed_file
+from bench.fuzz import MALFORMED_FILES, QUESTION_SEEDS, allowed_error, make_malformed_file, within
 
 pytestmark = pytest.mark.fuzz
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,25 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
-
-
-class TooSlow(Exception):
-    pass
-
-
-@contextmanager
-def within(seconds: float):
-    """Fail (not hang) when the block runs longer than `seconds`: Python's regex engine honours signals."""
-    def stop(signum, frame):
-        raise TooSlow(f"took longer than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 # Inputs a hostile or clumsy user types: any Unicode (surrogates and control characters included), long digit

@@ -5,19 +5,18 @@ and the `assistant` command in real subprocesses.
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
-import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from bench.fuzz import docx_bomb
 from ingest.chunk import MAX_CHARS, bounded_pieces, split_long
 from ingest.clean import clean_text
 from ingest.index import BuildRefused, build_index, read_current
@@ -113,25 +112,10 @@ def test_too_long_text_is_refused_with_one_line(tmp_path):
         load_text(p)
 
 
-def make_docx_bomb(path: Path, unpacked_mb: int = 100) -> Path:
-    """A real DOCX whose document.xml unpacks to `unpacked_mb` MB of zeros-like XML (a few hundred kB on disk)."""
-    import docx
-
-    buf = io.BytesIO()
-    docx.Document().save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "word/document.xml":
-                pad = b"<!--" + b" " * (unpacked_mb * 1_000_000) + b"-->"
-                data = data.replace(b"<w:body>", b"<w:body>" + pad, 1)
-            out.writestr(item, data)
-    return path
 
 
 def test_docx_zip_bomb_is_refused_without_unpacking(tmp_path):
-    bomb = make_docx_bomb(tmp_path / "bomb.docx")
+    bomb = docx_bomb(tmp_path / "bomb.docx")
     assert bomb.stat().st_size < 1_000_000
     # In a child process, so its peak memory is its own.
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking test process.
@@ -452,7 +436,7 @@ def test_upload_refusals_for_the_new_caps_are_danish_sentences(tmp_path):
     s = load_settings(store_dir=tmp_path / "s", corpus_dir=tmp_path / "c")
     long = handle_upload(s, "lang.txt", ("ord " * (MAX_TEXT_CHARS // 4 + 10)).encode(), title="", kind="other",
                          body="", on=date(2026, 1, 1))
-    bomb = handle_upload(s, "bombe.docx", make_docx_bomb(tmp_path / "b.docx").read_bytes(), title="", kind="other",
+    bomb = handle_upload(s, "bombe.docx", docx_bomb(tmp_path / "b.docx").read_bytes(), title="", kind="other",
                          body="", on=date(2026, 1, 1))
     assert not long.ok and "Del dokumentet i flere filer" in long.message
     assert not bomb.ok and "DOCX-filen fylder" in bomb.message and "grænsen er 60 MB" in bomb.message
