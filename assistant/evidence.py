@@ -221,10 +221,15 @@ class Evidence:
         return len(out.citations)
 
     def rule_answer(self, out, result: dict):
-        return rule_answer(self, out, result)
+        from assistant.answer import attach
+
+        text = result["answer_da"] if out.language == "da" else result["answer_en"]
+        return attach(out, self.rule_part(result, text))
 
     def document_answer(self, out, filters):
-        return document_answer(self, out, filters)
+        from assistant.answer import attach
+
+        return attach(out, self.document_part(out.question, out.language, date.fromisoformat(out.as_of), filters))
 
     def decisions_answer(self, out, rows: list[dict], filters=None):
         from assistant.answer import attach
@@ -251,18 +256,3 @@ GENERIC = set(tokenize(
     "what who when how which why say says document documents tell about please venligst mange many much "
     "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
     "ifølge according skal kan vil var blev har være været does do did was were are be"))
-
-
-# --- for the agent: fill an Answer the way the deterministic planner does --------------------------
-
-def rule_answer(evidence: Evidence, out, result: dict):
-    from assistant.answer import attach
-
-    text = result["answer_da"] if out.language == "da" else result["answer_en"]
-    return attach(out, evidence.rule_part(result, text))
-
-
-def document_answer(evidence: Evidence, out, filters):
-    from assistant.answer import attach
-
-    return attach(out, evidence.document_part(out.question, out.language, date.fromisoformat(out.as_of), filters))
