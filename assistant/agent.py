@@ -30,7 +30,8 @@ from assistant.toolcalls import (MAX_ROUNDS, BudgetExceeded, PlannerState, ToolC
 log = logging.getLogger(__name__)
 
 PROVIDERS = ("ollama", "openai")
-PASSAGE_CHARS = 1200  # passage text shown to the model; citations always quote the full chunk
+PASSAGE_CHARS = 1200  # at most this much of a passage is shown to the model; citations quote the full chunk
+PASSAGE_SPANS = 2  # answer-bearing spans shown per passage
 DEFAULT_SERVERS = {"ollama": "http://localhost:11434", "openai": "https://api.openai.com/v1"}
 
 
@@ -110,10 +111,25 @@ class SearchArgs(BaseModel):
 class _Run:
     """What one question's tools retrieved: passages by ref, for citing afterwards."""
 
-    def __init__(self, evidence: Evidence, as_of: date, filters: Filters | None):
-        self.evidence, self.as_of, self.filters = evidence, as_of, filters
+    def __init__(self, evidence: Evidence, as_of: date, filters: Filters | None, question: str = ""):
+        self.evidence, self.as_of, self.filters, self.question = evidence, as_of, filters, question
         self.hits: dict[str, Any] = {}  # ref "P1" -> Hit
         self.searches: list[list] = []
+
+    def shown_text(self, query: str, text: str) -> str:
+        """What the model sees of a passage: its answer-bearing spans for the user's question and the model's
+        query (the extractive answer's own span choice), in passage order, not a prefix that may cut the answer."""
+        from assistant.spans import answer_type, focus_terms, top_spans
+
+        ev = self.evidence
+        asked = self.question or query
+        terms = ev.terms(asked) | ev.terms(query)
+        spans = top_spans(terms, text, answer_type(asked), ev.idf, focus_terms(asked), n=PASSAGE_SPANS)
+        if not spans:
+            return text[:PASSAGE_CHARS]
+        parts = sorted(spans, key=lambda s: text.find(s.text))
+        shown = " … ".join(s.text for s in parts)
+        return shown[:PASSAGE_CHARS]
 
     def search_tool(self):
         from langchain_core.tools import StructuredTool
@@ -126,13 +142,13 @@ class _Run:
                 ref = next((r for r, x in self.hits.items() if x.chunk.id == h.chunk.id), f"P{len(self.hits) + 1}")
                 self.hits[ref] = h
                 passages.append({"ref": ref, "chunk_id": h.chunk.id, "label": h.chunk.label, "date": h.chunk.date,
-                                 "kind": h.chunk.kind, "text": h.chunk.text[:PASSAGE_CHARS]})
+                                 "kind": h.chunk.kind, "text": self.shown_text(query, h.chunk.text)})
             return {"passages": passages, "documents_silent": self.evidence.is_silent(query, hits)}
 
         return StructuredTool.from_function(
             func=search_documents, name="search_documents", args_schema=SearchArgs,
             description=("Search the documents (agendas, minutes, organisation notes, framework agreements); returns "
-                         "passages with ref, label, date and text."))
+                         "passages with ref, label, date and the sentences that answer best."))
 
 
 class ModelPlanner:
@@ -167,7 +183,7 @@ class ModelPlanner:
     def _answer(self, question: str, as_of: date, filters, run: ModelRun) -> Answer:
         lang = detect_language(question)
         out = Answer(question=question, answer="", as_of=as_of.isoformat(), language=lang, planner=self.name)
-        tools = _Run(self.evidence, as_of, filters)
+        tools = _Run(self.evidence, as_of, filters, question)
         try:
             state = self._invoke(tools, question, as_of, lang, run)
         except BudgetExceeded:

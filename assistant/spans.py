@@ -116,10 +116,8 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
     return a, b
 
 
-def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset()) -> Span | None:
-    """The best answering span of one passage (idf-weighted question terms; the asked-for kind of fact)."""
-    segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
-    best: tuple[float, int, set[str]] | None = None
+def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, focus: set[str]):
+    """(score, index, terms the sentence lacks) of each sentence: idf-weighted question terms, the asked-for kind."""
     for i, (a, b) in enumerate(segs):
         s = text[a:b]
         words = set(tokenize(s))
@@ -132,10 +130,29 @@ def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus:
             score += 2.0
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
             score *= 0.5  # a heading, not an answer
-        if best is None or score > best[0]:
-            best = (score, i, question_terms - held - partial)
-    if best is None:
-        return None
-    a, b = _extend(text, segs, best[1], kind, {t for t in best[2] if idf(t) > 2.0})
-    span = text[a:b].strip()
-    return Span(span, best[0], carries(kind, span))
+        yield score, i, question_terms - held - partial
+
+
+def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
+              n: int = 1) -> list[Span]:
+    """The n best answering spans of one passage, best first, none overlapping another."""
+    segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
+    ranked = sorted(_scored(question_terms, text, segs, kind, idf, focus), key=lambda x: (-x[0], x[1]))
+    out: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    for score, i, missing in ranked:
+        if len(out) >= n:
+            break
+        a, b = _extend(text, segs, i, kind, {t for t in missing if idf(t) > 2.0})
+        if any(a < tb and ta < b for ta, tb in taken):
+            continue
+        taken.append((a, b))
+        span = text[a:b].strip()
+        out.append(Span(span, score, carries(kind, span)))
+    return out
+
+
+def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset()) -> Span | None:
+    """The best answering span of one passage (idf-weighted question terms; the asked-for kind of fact)."""
+    spans = top_spans(question_terms, text, kind, idf, focus, n=1)
+    return spans[0] if spans else None

@@ -224,6 +224,38 @@ def test_search_passages_referred_to_are_cited(evidence, chunk_texts):
     check_citations(out, chunk_texts)
 
 
+def test_search_shows_the_model_the_answering_sentences_not_a_prefix(evidence):
+    """The agenda item on the KKR conference states its theme late in a long passage: the model must see it."""
+    question = "Hvad er temaet for KKR-konferencen i januar 2023?"
+    out, _ = ask(evidence, [call("search_documents", {"query": "tema KKR konference januar 2023"}),
+                            "Temaet er psykiatrien [P1]."], question)
+    passages = out.tool_calls[0].result["passages"]
+    theme = [p for p in passages if "temaet for konferencen bliver psykiatrien" in p["text"]]
+    assert theme, [p["text"][:200] for p in passages]
+    assert all(len(p["text"]) <= 1200 for p in passages)
+    for p in passages:  # every shown part is quoted verbatim from its passage
+        for part in p["text"].split(" … "):
+            assert part in evidence.index.chunks[p["chunk_id"]].text
+
+
+def test_a_sentence_late_in_a_passage_reaches_the_model_in_less_text(evidence):
+    """Asked with the words of a sentence from a passage's second half, the model sees that sentence, and less
+    text than the whole passage (fewer prompt tokens per search)."""
+    from assistant.agent import _Run
+    from assistant.spans import sentences
+
+    checked, shown, full = 0, 0, 0
+    for chunk in sorted(evidence.index.chunks.values(), key=lambda c: -len(c.text))[:20]:
+        late = [s for s in sentences(chunk.text) if chunk.text.find(s) > len(chunk.text) // 2 and 80 < len(s) < 300]
+        if not late:
+            continue
+        run = _Run(evidence, AS_OF, None, question=late[-1])
+        text = run.shown_text(late[-1], chunk.text)
+        assert late[-1] in text
+        checked, shown, full = checked + 1, shown + len(text), full + len(chunk.text)
+    assert checked >= 10 and shown < 0.8 * full
+
+
 def test_failing_model_falls_back_to_the_deterministic_planner(evidence):
     question = "Hvem er formand for DASSOS?"
     out, model = ask(evidence, [ConnectionError("Connection refused")] * 2, question)
