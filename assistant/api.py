@@ -7,8 +7,7 @@ from datetime import date
 from assistant.answer import Answer
 from assistant.config import Settings, load_settings
 from assistant.retrieval import Filters
-
-MAX_QUESTION_CHARS = 4000
+from assistant.slots import MAX_QUESTION_CHARS  # one cap for what is read, embedded and matched
 
 
 class Assistant:

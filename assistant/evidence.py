@@ -32,10 +32,12 @@ class Evidence:
         return math.log(1 + n / df)
 
     def terms(self, question: str) -> set[str]:
-        """The question's content terms (stemmed), English domain words joined by their Danish terms."""
+        """The question's content terms (stemmed), English domain words joined by their Danish terms, and for a
+        word the index never uses, the indexed word it misspells or the compound it splits ("bosteds læge")."""
         from assistant.glossary import expand_query
 
-        return set(tokenize(expand_query(question))) - GENERIC
+        tokens = tokenize(expand_query(question))
+        return (set(tokens) | _spelled_as_indexed(tokens, self.index.keyword.postings)) - GENERIC
 
     # --- rule results ----------------------------------------------------------------------------
 
@@ -57,7 +59,7 @@ class Evidence:
     def search(self, question: str, as_of: date, filters: Filters | None, k: int = 5) -> list[Hit]:
         return self.retriever.search(question, k=k, filters=filters, as_of=as_of)
 
-    def spans(self, question: str, hits: list[Hit], n: int = 4) -> list[tuple[Hit, Span]]:
+    def spans(self, question: str, hits: list[Hit], n: int = 5) -> list[tuple[Hit, Span]]:
         terms, kind, focus = self.terms(question), answer_type(question), focus_terms(question)
         out = []
         for rank, h in enumerate(hits[:n]):
@@ -235,6 +237,25 @@ class Evidence:
         from assistant.answer import attach
 
         return attach(out, self.decisions_part(out.question, out.language, rows))
+
+
+def _spelled_as_indexed(tokens: list[str], postings) -> set[str]:
+    """Indexed words for question words the index lacks: a close spelling (one or two letters off), or two
+    neighbouring words written apart that the documents write as one."""
+    import difflib
+
+    out: set[str] = set()
+    for i, t in enumerate(tokens):
+        if t in postings or len(t) < 4 or not t.isalpha():
+            continue
+        close = difflib.get_close_matches(t, postings.keys(), n=1, cutoff=0.85)
+        if close:
+            out.add(close[0])
+        if i + 1 < len(tokens):
+            joined = t + tokens[i + 1]
+            if joined in postings:
+                out.add(joined)
+    return out
 
 
 def _compound(term: str, postings) -> bool:

@@ -13,7 +13,7 @@ MAX_SPAN = 600
 
 # What a question asks for, and how a sentence shows it carries that.
 _ASKS = (
-    ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for|how much does)\b", re.I)),
+    ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for)\b", re.I)),  # "how much" alone asks for a quantity
     ("number", re.compile(r"\b(hvor mange|hvor meget|antal\w*|how many|how much|number of|hvor stor\w*|how large|"
                           r"procent\w*|percent\w*)\b", re.I)),
     ("date", re.compile(r"\b(hvornår|when|dato\w*|date[sd]?|frist\w*|deadline)\b", re.I)),
