@@ -210,6 +210,23 @@ def cmd_decisions(args) -> int:
     return 0
 
 
+def cmd_feedback(args) -> int:
+    from assistant.feedback import FeedbackStore, write_csv
+
+    rows = FeedbackStore(_settings(args).store_dir, create=False).rows()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif args.csv:
+        write_csv(rows, sys.stdout)
+    else:
+        for r in rows:
+            thumb = "+" if r["rating"] == "up" else "-"
+            print(f"{r['created']}  {thumb}  {r['question']}" + (f"  ({r['comment']})" if r["comment"] else ""))
+        if not rows:
+            print("Der er endnu ingen tilbagemeldinger.")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from evals.run import main as eval_main
 
@@ -260,6 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
     d.set_defaults(func=cmd_decisions)
+
+    f = sub.add_parser("feedback", help="export the thumbs up/down and comments given in the app")
+    f.add_argument("--store", help="index folder (default .store/); feedback.sqlite lies beside the index")
+    ffmt = f.add_mutually_exclusive_group()
+    ffmt.add_argument("--json", action="store_true")
+    ffmt.add_argument("--csv", action="store_true", help="one row per answer: question, answer, citations, rating")
+    f.set_defaults(func=cmd_feedback)
 
     from evals.run import add_arguments
 
