@@ -104,10 +104,10 @@ def conversation_controls(store: ConversationStore | None) -> None:
                      on_change=on_pick_conversation, args=(key,),
                      help="Samtalerne gemmes kun til denne browser og slettes efter "
                           f"{resources.settings().conversation_days} dage.")
-    left, right = st.columns(2)
-    left.button("Ny samtale", key="new_chat", icon=":material/add_comment:", on_click=new_conversation)
-    right.button("Slet samtale", key="delete_chat", icon=":material/delete:", on_click=delete_conversation,
-                 disabled=not st.session_state.get("turns"))
+    st.button("Ny samtale", key="new_chat", icon=":material/add_comment:", on_click=new_conversation,
+              width="stretch")
+    st.button("Slet samtale", key="delete_chat", icon=":material/delete:", on_click=delete_conversation,
+              disabled=not st.session_state.get("turns"), width="stretch")
 
 
 def sidebar() -> tuple[date, Filters]:

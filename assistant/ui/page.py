@@ -19,7 +19,7 @@ _ID = re.compile(r"[0-9a-f]{32}")
 # the skip link shown when it has the focus; the highlighted quote; citation marks that read as links.
 CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
-[data-testid="stWidgetLabel"] small, [data-testid="stTooltipHoverTarget"] { color: #4d5060 !important; }
+[data-testid="stWidgetLabel"] small { color: #585b69 !important; opacity: 1 !important; }
 [data-testid="stChatInput"] textarea::placeholder { color: #5e6170 !important; opacity: 1; }
 .sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
@@ -108,10 +108,10 @@ SCRIPT = """<script>
     const nav = event.target.closest && event.target.closest('[data-testid="stSidebarNav"] a');
     if (nav && win.innerWidth < 768) {
       win.setTimeout(() => {
-        const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button, '
-                                        + '[data-testid="stSidebar"] [data-testid="stBaseButton-headerNoPadding"]');
+        const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
         const sidebar = doc.querySelector('[data-testid="stSidebar"]');
-        if (close && sidebar && sidebar.getAttribute("aria-expanded") === "true") close.click();
+        const box = sidebar ? sidebar.getBoundingClientRect() : null;
+        if (close && box && box.width > 0 && box.right > 0) close.click();
       }, 300);
     }
   }, true);
