@@ -18,14 +18,20 @@ class UsageError(Exception):
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
-def _parse_date(value: str | None, flag: str) -> date | None:
+def _parse_date(value: str | None, flag: str, lang: str = "en") -> date | None:
+    """A YYYY-MM-DD flag; the bad-input line is Danish when the question it goes with is Danish."""
     if value is None:
         return None
     try:
         parsed = date.fromisoformat(_text_arg(value, flag))
     except ValueError:
+        if lang == "da":
+            raise UsageError(f"{flag} skal være en dato skrevet ÅÅÅÅ-MM-DD, fik '{_printable(value)}'.") from None
         raise UsageError(f"{flag} must be a date written YYYY-MM-DD, got '{_printable(value)}'.") from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        if lang == "da":
+            raise UsageError(f"{flag} {parsed.isoformat()} ligger uden for {FIRST_YEAR}-{LAST_YEAR}: "
+                             "giv en dato i det interval.")
         raise UsageError(f"{flag} {parsed.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR}: give a date in that range.")
     return parsed
 
@@ -125,9 +131,11 @@ def cmd_ask(args) -> int:
 
     question = _text_arg(args.question or "", "The question").strip()
     if not question:
-        raise UsageError("The question is empty: write a question in Danish or English, e.g. "
-                         "assistant ask \"Hvem er formand?\"")
-    as_of = _parse_date(args.as_of, "--as-of")
+        raise UsageError("Spørgsmålet er tomt: skriv et spørgsmål på dansk eller engelsk, fx "
+                         "assistant ask \"Hvem er formand?\" (The question is empty: write a question.)")
+    from assistant.slots import detect_language
+
+    as_of = _parse_date(args.as_of, "--as-of", detect_language(question))
     assistant = Assistant(_settings(args))
     answer = assistant.ask(question, as_of=as_of)
     from assistant.modelrun import answer_run, fallback_notice

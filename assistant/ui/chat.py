@@ -230,7 +230,11 @@ def render() -> None:
     conversation = turns(store)
     controls = st.sidebar.container()
     as_of, filters = sidebar()
-    if not conversation:
+    # Read the question first (the chat box sits at the bottom wherever it is called), so the start page's
+    # examples are not drawn above the first answer.
+    question = st.chat_input("Skriv dit spørgsmål …", key="question", max_chars=4000)
+    question = question or st.session_state.pop("pending_question", None)
+    if not conversation and not question:
         st.markdown("Stil et spørgsmål på dansk eller engelsk om rammeaftaler, organisering og møder. "
                     "Hvert svar viser sine kilder.")
         st.html('<h2 class="answer-heading">Eksempler</h2>')
@@ -243,8 +247,6 @@ def render() -> None:
     st.caption(PRIVACY_NOTICE.format(days=days) if store else
                "Skriv ikke personoplysninger om borgere i spørgsmålene. Samtalen kan ikke gemmes på serveren "
                "(ingen skriveadgang til indeksmappen) og forsvinder, når siden genindlæses.")
-    question = st.chat_input("Skriv dit spørgsmål …", key="question", max_chars=4000)
-    question = question or st.session_state.pop("pending_question", None)
     if question:
         with st.chat_message("user"):
             st.markdown(md_escape(question))
