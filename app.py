@@ -4,7 +4,7 @@ Run: streamlit run app.py (or ./run.sh). The pages live in assistant/ui/.
 """
 import streamlit as st
 
-from assistant.ui import resources
+from assistant.ui import page as ui_page, resources
 from assistant.ui.text import md_escape
 from rules.scope import scope
 
@@ -23,6 +23,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+ui_page.install()  # lang="da", the skip link, readable captions, the browser's anonymous id
 with st.sidebar:
     st.caption(f"Assistent for det specialiserede socialområde i {SCOPE.region_da}: rammeaftaler, organisering og "
                f"{SCOPE.steering_body}. Svar med kilder.")

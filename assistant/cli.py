@@ -18,14 +18,20 @@ class UsageError(Exception):
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
-def _parse_date(value: str | None, flag: str) -> date | None:
+def _parse_date(value: str | None, flag: str, lang: str = "en") -> date | None:
+    """A YYYY-MM-DD flag; the bad-input line is Danish when the question it goes with is Danish."""
     if value is None:
         return None
     try:
         parsed = date.fromisoformat(_text_arg(value, flag))
     except ValueError:
+        if lang == "da":
+            raise UsageError(f"{flag} skal være en dato skrevet ÅÅÅÅ-MM-DD, fik '{_printable(value)}'.") from None
         raise UsageError(f"{flag} must be a date written YYYY-MM-DD, got '{_printable(value)}'.") from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        if lang == "da":
+            raise UsageError(f"{flag} {parsed.isoformat()} ligger uden for {FIRST_YEAR}-{LAST_YEAR}: "
+                             "giv en dato i det interval.")
         raise UsageError(f"{flag} {parsed.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR}: give a date in that range.")
     return parsed
 
@@ -125,9 +131,11 @@ def cmd_ask(args) -> int:
 
     question = _text_arg(args.question or "", "The question").strip()
     if not question:
-        raise UsageError("The question is empty: write a question in Danish or English, e.g. "
-                         "assistant ask \"Hvem er formand?\"")
-    as_of = _parse_date(args.as_of, "--as-of")
+        raise UsageError("Spørgsmålet er tomt: skriv et spørgsmål på dansk eller engelsk, fx "
+                         "assistant ask \"Hvem er formand?\" (The question is empty: write a question.)")
+    from assistant.slots import detect_language
+
+    as_of = _parse_date(args.as_of, "--as-of", detect_language(question))
     assistant = Assistant(_settings(args))
     answer = assistant.ask(question, as_of=as_of)
     from assistant.modelrun import answer_run, fallback_notice
@@ -210,6 +218,23 @@ def cmd_decisions(args) -> int:
     return 0
 
 
+def cmd_feedback(args) -> int:
+    from assistant.feedback import FeedbackStore, write_csv
+
+    rows = FeedbackStore(_settings(args).store_dir, create=False).rows()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif args.csv:
+        write_csv(rows, sys.stdout)
+    else:
+        for r in rows:
+            thumb = "+" if r["rating"] == "up" else "-"
+            print(f"{r['created']}  {thumb}  {r['question']}" + (f"  ({r['comment']})" if r["comment"] else ""))
+        if not rows:
+            print("Der er endnu ingen tilbagemeldinger.")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from evals.run import main as eval_main
 
@@ -260,6 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
     d.set_defaults(func=cmd_decisions)
+
+    f = sub.add_parser("feedback", help="export the thumbs up/down and comments given in the app")
+    f.add_argument("--store", help="index folder (default .store/); feedback.sqlite lies beside the index")
+    ffmt = f.add_mutually_exclusive_group()
+    ffmt.add_argument("--json", action="store_true")
+    ffmt.add_argument("--csv", action="store_true", help="one row per answer: question, answer, citations, rating")
+    f.set_defaults(func=cmd_feedback)
 
     from evals.run import add_arguments
 

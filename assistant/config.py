@@ -27,6 +27,7 @@ class Settings:
     chroma_host: str = ""
     chroma_port: int = 8000
     upload_limit_mb: int = 20
+    conversation_days: int = 30  # the app's conversations are deleted this many days after their last question
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> "Settings":
@@ -64,6 +65,7 @@ def load_settings(**overrides) -> Settings:
         chroma_host=env.get("ASSISTANT_CHROMA_HOST", ""),
         chroma_port=_int_env("ASSISTANT_CHROMA_PORT", 8000, 1, 65535),
         upload_limit_mb=_int_env("ASSISTANT_UPLOAD_LIMIT_MB", 20, 1, 2000),
+        conversation_days=_int_env("ASSISTANT_CONVERSATION_DAYS", 30, 1, 3650),
     )
     return s.with_(**overrides)
 

@@ -108,8 +108,14 @@ def citation_labels(at: AppTest) -> list[str]:
     return [plain(e.label) for e in last_reply(at).expander if plain(e.label).startswith("[")]
 
 
-def trace(at: AppTest):
-    return next(e for e in last_reply(at).expander if e.label == "Hvorfor dette svar")
+def trace(at: AppTest, details: bool = False):
+    """The last answer's 'Hvorfor dette svar'; with `details`, after turning on 'Detaljer for udviklere'."""
+    why = next(e for e in last_reply(at).expander if e.label == "Hvorfor dette svar")
+    if details:
+        why.toggle[0].set_value(True).run()
+        assert not at.exception, at.exception
+        why = next(e for e in last_reply(at).expander if e.label == "Hvorfor dette svar")
+    return why
 
 
 def live(store: Path) -> tuple[str, int]:
@@ -149,8 +155,12 @@ def test_rule_question_shows_tool_trace_and_citation(store):
     assert labels and labels[0].startswith("[1] Organisering af det fælleskommunale samarbejde")
     why = trace(at)
     shown = "\n".join(plain(m.value) for m in why.markdown)
-    assert "Værktøj: Kapacitetsjustering (capacity_adjustment)" in shown
-    assert re.search(r"version org-2023, gælder fra 1\.1\.2023", shown)
+    # In plain Danish: the rule, its version by document title, its validity and its source quote.
+    assert re.search(r"Reglen «Kapacitetsjustering» er brugt i versionen fra Organisering af det fælleskommunale "
+                     r"samarbejde.*, som gælder fra 1\.1\.2023", shown)
+    assert "Kilde: «" in shown and "org-2023" not in shown and not why.json
+    why = trace(at, details=True)  # the raw calls behind the developers' toggle
+    assert "Værktøj: Kapacitetsjustering (capacity_adjustment)" in "\n".join(plain(m.value) for m in why.markdown)
     args = json.loads(why.json[0].value)
     assert args["change"] == -7
     # The cited passage opens with its document, body, date and section.
@@ -162,7 +172,8 @@ def test_document_question_shows_citations_and_scored_passages(store):
     at = ask(start(), "Hvad siger rammeaftalen om tilbudsportalen?")
     assert "[1]" in reply_text(at)
     assert citation_labels(at)
-    passages = trace(at).dataframe[0].value
+    assert "Svaret citerer disse passager fra dokumenterne:" in "\n".join(plain(m.value) for m in trace(at).markdown)
+    passages = trace(at, details=True).dataframe[0].value
     assert list(passages.columns[:4]) == ["Passage", "Samlet score", "Semantisk", "Nøgleord"]
     assert len(passages) > 0 and passages["Samlet score"].iloc[0] > 0
 
@@ -205,14 +216,23 @@ def test_missing_index_is_one_clear_sentence(tmp_path, monkeypatch):
 
 
 def test_document_text_is_never_rendered_as_html():
-    from assistant.ui.text import answer_markdown, md_escape
+    from assistant.ui.text import answer_markdown, md_escape, passage_with_quote
 
     escaped = md_escape('<img src=x onerror="alert(1)"> **fed** [link](http://x) :red[farve] $x$')
     assert re.search(r"(?<!\\)[<>]", escaped) is None and "\\<img" in escaped
     assert "\\*\\*fed\\*\\*" in escaped and "\\[link\\]\\(http" in escaped and "\\:red" in escaped
     assert answer_markdown("Ja [1][2]") == "Ja **\\[1\\]****\\[2\\]**"
-    app_code = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "app.py", *(ROOT / "assistant/ui").rglob("*.py")])
-    assert "unsafe_allow_html" not in app_code and "st.html" not in app_code
+    # The only tags in an answer are its citation links, and in a passage the <mark> around the quote.
+    linked = answer_markdown('<img src=x onerror="alert(1)"> Ja [1][2] <script>x</script>', "src-t0")
+    assert linked.count('<a class="cite" href="#src-t0-1"') == 1 and 'href="#src-t0-2"' in linked
+    assert re.search(r"(?<!\\)[<>]", re.sub(r'<a class="cite" [^<>]*>\[\d+\]</a>', "", linked)) is None
+    marked = passage_with_quote("før <b>fed</b> og\nciteret <i>tekst</i> her", "og citeret <i>tekst</i>")
+    assert marked.count("<mark>") == 2 and "\\<i\\>tekst" in marked
+    assert re.search(r"(?<!\\)[<>]", re.sub(r"</?mark>", "", marked)) is None
+    # Raw HTML reaches the page only from the modules that build it out of escaped text.
+    raw_html = {p.name for p in [ROOT / "app.py", *(ROOT / "assistant/ui").rglob("*.py")]
+                if re.search(r"unsafe_allow_html|st\.html", p.read_text(encoding="utf-8"))}
+    assert raw_html <= {"page.py", "chat.py", "sources.py", "trace.py", "text.py"}, raw_html
 
 
 # --- library and register ------------------------------------------------------------------------

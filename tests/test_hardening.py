@@ -270,13 +270,14 @@ def test_cli_errors_are_one_line(store_copy, tmp_path):
     a_file.write_text("x")
     cases = [
         (["ask", RULE_Q, "--store", str(a_file)], {}, "is a file, not an index folder"),
-        (["ask", RULE_Q, "--store", str(store_copy), "--as-of", "9999-12-31"], {}, "outside 1900-2199"),
-        (["ask", RULE_Q, "--store", str(store_copy), "--as-of", "1899-12-31"], {}, "outside 1900-2199"),
+        (["ask", RULE_Q, "--store", str(store_copy), "--as-of", "9999-12-31"], {}, "uden for 1900-2199"),
+        (["ask", RULE_Q, "--store", str(store_copy), "--as-of", "1899-12-31"], {}, "uden for 1900-2199"),
+        (["ask", "Who chairs DASSOS?", "--store", str(store_copy), "--as-of", "9999-12-31"], {}, "outside 1900-2199"),
         (["ask", RULE_Q, "--store", str(store_copy)], {"ASSISTANT_UPLOAD_LIMIT_MB": "abc"},
          "ASSISTANT_UPLOAD_LIMIT_MB='abc' is not a whole number"),
         (["ask", RULE_Q, "--store", str(store_copy)], {"ASSISTANT_CHROMA_PORT": "-1"}, "ASSISTANT_CHROMA_PORT"),
         (["ask", "hvad med \udcff\udcfe?", "--store", str(store_copy)], {}, "not valid UTF-8"),
-        (["ask", "   ", "--store", str(store_copy)], {}, "The question is empty"),
+        (["ask", "   ", "--store", str(store_copy)], {}, "Spørgsmålet er tomt"),
         (["ask", RULE_Q, "--store", str(tmp_path / "none")], {}, "run `assistant ingest` first"),
         (["ingest", "--store", str(store_copy), "--corpus", str(tmp_path / "no-such-dir")], {},
          "corpus folder"),

@@ -1,19 +1,25 @@
-"""The question page: sidebar date and filters, the conversation, citations and the trace of each answer."""
+"""The question page: sidebar date, filters and conversations; the conversation with sources, trace and feedback."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
 from datetime import date
 
 import streamlit as st
 
 from assistant.answer import Answer
-from assistant.modelrun import answer_run, fallback_notice
+from assistant.conversations import ConversationStore, Turn, new_id
+from assistant.feedback import Feedback, FeedbackStore
+from assistant.modelrun import fallback_notice
 from assistant.retrieval import Filters
 from assistant.ui import resources
-from assistant.ui.text import (KIND_LABELS, PLANNER_LABELS, TOOL_LABELS, answer_markdown, date_dk, kind_label,
-                               md_escape, passage_markdown)
+from assistant.ui.page import browser_id
+from assistant.ui.sources import render_sources
+from assistant.ui.text import KIND_LABELS, answer_markdown, date_dk, kind_label, md_escape
+from assistant.ui.trace import render_trace
 
-LIBRARY_PAGE = "assistant/ui/pages/dokumenter.py"
+HISTORY_TURNS = 5  # earlier answers a follow-up may build on
+PRIVACY_NOTICE = ("Skriv ikke personoplysninger om borgere (navne, cpr-numre, helbred) i spørgsmålene: "
+                  "samtalen gemmes på serveren i {days} dage.")
 
 
 def examples() -> tuple[str, ...]:
@@ -25,14 +31,83 @@ def examples() -> tuple[str, ...]:
             f"Hvornår holder {body} næste møde?")
 
 
-@dataclass
-class Turn:
-    """One exchange of the conversation, kept in the session."""
+# --- where conversations and feedback are kept ---------------------------------------------------------
 
-    question: str
-    answer: Answer | None = None
-    error: str = ""
-    filters: Filters | None = None
+def conversation_store() -> ConversationStore | None:
+    """The conversations file beside the index; None when it cannot be written (the conversation then lives
+    only in this browser tab)."""
+    s = resources.settings()
+    try:
+        return ConversationStore(s.store_dir, s.conversation_days)
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def feedback_store() -> FeedbackStore | None:
+    try:
+        return FeedbackStore(resources.settings().store_dir)
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def turns(store: ConversationStore | None) -> list[Turn]:
+    """The open conversation: on a new session the browser's latest one, reloaded from the file."""
+    ss = st.session_state
+    if "conv_id" not in ss:
+        listed = store.list(browser_id()) if store else []
+        ss.conv_id = listed[0].id if listed else new_id()
+        ss.turns = store.turns(browser_id(), ss.conv_id) if listed else []
+    return ss.setdefault("turns", [])
+
+
+def open_conversation(conversation: str) -> None:
+    store = conversation_store()
+    st.session_state.conv_id = conversation
+    st.session_state.turns = store.turns(browser_id(), conversation) if store else []
+
+
+def new_conversation() -> None:
+    st.session_state.conv_id = new_id()
+    st.session_state.turns = []
+
+
+def delete_conversation() -> None:
+    store = conversation_store()
+    if store:
+        store.delete(browser_id(), st.session_state.get("conv_id", ""))
+    new_conversation()
+
+
+def on_pick_conversation(key: str) -> None:
+    picked = st.session_state.get(f"{key}_ids", {}).get(st.session_state.get(key))
+    if picked and picked != st.session_state.get("conv_id"):
+        open_conversation(picked)
+
+
+# --- sidebar ------------------------------------------------------------------------------------------
+
+def conversation_controls(store: ConversationStore | None) -> None:
+    """The browser's conversations, 'Ny samtale' and 'Slet samtale' (drawn last, so a new question is listed)."""
+    st.markdown("**Samtaler**")
+    listed = store.list(browser_id()) if store else []
+    if listed:
+        current = st.session_state.get("conv_id")
+        ids = [c.id for c in listed] if current in {c.id for c in listed} else [current, *(c.id for c in listed)]
+        titles = {c.id: f"{c.title} ({date_dk(c.updated)})" for c in listed}
+        labels = []  # the options are their labels (unique), so the widget holds plain text
+        for n, cid in enumerate(ids, start=1):
+            label = titles.get(cid, "Ny samtale (ikke startet)")
+            labels.append(label if label not in labels else f"{label} #{n}")
+        key = f"conv_pick_{current}"  # a new widget per open conversation, so it always shows the open one
+        st.session_state[f"{key}_ids"] = dict(zip(labels, ids))
+        st.selectbox("Dine samtaler", labels, index=ids.index(current), key=key,
+                     on_change=on_pick_conversation, args=(key,),
+                     help="Samtalerne gemmes kun til denne browser og slettes efter "
+                          f"{resources.settings().conversation_days} dage.")
+    st.button("Ny samtale", key="new_chat", icon=":material/add_comment:", on_click=new_conversation,
+              width="stretch")
+    st.button("Slet samtale", key="delete_chat", icon=":material/delete:", on_click=delete_conversation,
+              disabled=not st.session_state.get("turns"), width="stretch")
 
 
 def sidebar() -> tuple[date, Filters]:
@@ -47,38 +122,52 @@ def sidebar() -> tuple[date, Filters]:
         chosen_bodies = st.multiselect("Organ", bodies, key="f_bodies", placeholder="Alle organer")
         date_from = st.date_input("Dokumenter fra", value=None, key="f_from", format="DD.MM.YYYY")
         date_to = st.date_input("Dokumenter til", value=None, key="f_to", format="DD.MM.YYYY")
-        if st.button("Ny samtale", key="new_chat", icon=":material/refresh:"):
-            st.session_state.turns = []
         st.caption(md_escape(resources.model_health()))
     return as_of or date.today(), Filters(kinds=tuple(kinds), bodies=tuple(chosen_bodies),
                                           date_from=date_from, date_to=date_to)
 
 
-def ask(question: str, as_of: date, filters: Filters) -> Turn:
-    turn = Turn(question, filters=None if filters.empty else filters)
+# --- one exchange ---------------------------------------------------------------------------------------
+
+def filters_dict(f: Filters) -> dict | None:
+    if f.empty:
+        return None
+    return {"kinds": list(f.kinds), "bodies": list(f.bodies),
+            "date_from": f.date_from.isoformat() if f.date_from else None,
+            "date_to": f.date_to.isoformat() if f.date_to else None}
+
+
+def ask(question: str, as_of: date, filters: Filters, history: list[Turn]) -> Turn:
+    """Answer with the conversation's earlier answers, so a short follow-up keeps its context."""
+    turn = Turn(question, filters=filters_dict(filters))
+    earlier = [t.answer for t in history if t.answer is not None][-HISTORY_TURNS:]
     try:
-        turn.answer = resources.assistant().ask(question, as_of=as_of, filters=turn.filters)
+        turn.answer = resources.assistant().ask(question, as_of=as_of, filters=None if filters.empty else filters,
+                                                history=earlier or None)
     except ValueError as exc:  # a question the assistant refuses, e.g. an empty one
         turn.error = str(exc)
     return turn
 
 
-def render_turn(turn: Turn, key: str) -> None:
+def render_turn(turn: Turn, n: int) -> None:
     with st.chat_message("user"):
         st.markdown(md_escape(turn.question))
     with st.chat_message("assistant"):
-        render_reply(turn, key)
+        render_reply(turn, n)
 
 
-def render_reply(turn: Turn, key: str) -> None:
+def render_reply(turn: Turn, n: int) -> None:
     if turn.error:
         st.error(md_escape(turn.error))
     else:
-        render_answer(turn.answer, key, turn.filters)
+        render_answer(turn.answer, n, turn.filters)
 
 
-def render_answer(answer: Answer, key: str, filters: Filters | None = None) -> None:
-    st.markdown(answer_markdown(answer.answer))
+def render_answer(answer: Answer, n: int, filters: dict | None = None) -> None:
+    key = f"t{n}"
+    st.html(f'<h2 class="sr-only">Svar {n + 1}</h2>')
+    st.markdown(f'<div id="answer-{key}">\n\n{answer_markdown(answer.answer, f"src-{key}")}\n\n</div>',
+                unsafe_allow_html=True)
     if notice := fallback_notice(answer):
         st.info(md_escape(notice), icon=":material/info:")
     facts = [f"Pr. dato {date_dk(answer.as_of)}"]
@@ -87,105 +176,89 @@ def render_answer(answer: Answer, key: str, filters: Filters | None = None) -> N
     if answer.abstained:
         facts.append("intet sikkert svar i dokumenterne")
     st.caption(md_escape(" · ".join(facts)))  # filter values include bodies typed in by uploaders
-    if answer.citations:
-        st.markdown("**Kilder**")
-        chunks = resources.assistant().index.chunks
-        for n, c in enumerate(answer.citations, start=1):
-            render_citation(n, c, chunks.get(c.chunk_id), f"{key}-{n}")
-    render_trace(answer)
+    render_sources(answer, key)
+    render_trace(answer, key)
+    render_feedback(answer, n)
 
 
-def render_citation(n: int, c, chunk, key: str) -> None:
-    where = c.section or "hele dokumentet"
-    with st.expander(md_escape(f"[{n}] {c.title} ({date_dk(c.date)}), {where}")):
-        st.markdown("> " + md_escape(c.quote).replace("  \n", "  \n> "))
-        item_word = "Dagsordenspunkt" if c.kind in ("agenda", "minutes") else "Afsnit"
-        st.caption(md_escape(f"Dokument: {c.title} · Organ: {c.body or '–'} · Dato: {date_dk(c.date)} · "
-                             f"{item_word}: {where}"))
-        if chunk is not None:
-            st.markdown("**Hele passagen, som den er indekseret**")
-            with st.container(border=True):
-                st.markdown(passage_markdown(chunk.text))
-            params = {"doc": c.doc_id} | ({"pkt": chunk.section} if chunk.section else
-                                          {"afsnit": chunk.section_title})
-            st.page_link(LIBRARY_PAGE, label="Åbn dokumentet", icon=":material/description:", query_params=params)
-
-
-def render_trace(answer: Answer) -> None:
-    with st.expander("Hvorfor dette svar"):
-        st.caption(f"Fremgangsmåde: {PLANNER_LABELS.get(answer.planner, answer.planner)}")
-        if (run := answer_run(answer)) is not None:
-            calls = ", ".join(c["name"] for c in run.calls) or "ingen"
-            st.caption(md_escape(f"Sprogmodel: {run.outcome}, {run.rounds} runder, {run.seconds:.1f} s; "
-                                 f"modellens egne værktøjskald: {calls}"))
-        if answer.tool_calls:
-            st.markdown("**Værktøjskald**")
-        for call in answer.tool_calls:
-            render_tool_call(call)
-        if answer.passages:
-            st.markdown("**Fundne passager** (højeste samlede score først)")
-            st.dataframe(passage_rows(answer.passages), hide_index=True, width="stretch")
-        elif not answer.tool_calls:
-            st.caption("Ingen værktøjer og ingen passager blev brugt.")
-        for note in answer.notes:
-            st.caption(md_escape(f"Bemærkning: {note}"))
-
-
-def render_tool_call(call) -> None:
-    result = call.result or {}
-    st.markdown("**Værktøj:** " + md_escape(f"{TOOL_LABELS.get(call.name, call.name)} ({call.name})"))
-    st.markdown("Argumenter")
-    st.json(call.args, expanded=True)
-    if "error" in result:
-        st.error(md_escape(result["error"]))
+def render_feedback(answer: Answer, n: int) -> None:
+    """Copy the answer; thumbs up or down, then an optional comment, stored with the question and answer."""
+    key = f"t{n}"
+    conversation = st.session_state.get("conv_id", "")
+    store = feedback_store()
+    given = store.get(conversation, n) if store else None
+    cols = st.columns([2, 2, 3, 5], vertical_alignment="center")
+    cols[0].markdown(f'<button type="button" class="copy-answer" data-copy="answer-{key}">Kopiér svaret</button>',
+                     unsafe_allow_html=True)
+    for col, rating, label, icon in ((cols[1], "up", "Nyttigt", ":material/thumb_up:"),
+                                     (cols[2], "down", "Ikke nyttigt", ":material/thumb_down:")):
+        chosen = given is not None and given.rating == rating
+        if col.button(label, key=f"fb-{rating}-{key}", icon=icon, type="primary" if chosen else "secondary",
+                      disabled=store is None) and store:
+            store.save(conversation, n, answer, Feedback(rating, given.comment if given else ""))
+            given = Feedback(rating, given.comment if given else "")
+    if given is None:
         return
-    if "version" in result:
-        validity = f"gælder fra {date_dk(result.get('valid_from')) or 'start'}"
-        validity += f" til {date_dk(result['valid_to'])}" if result.get("valid_to") else " og fortsat"
-        rule = result.get("rule_id", "")
-        st.markdown(md_escape(f"Regel {rule}, version {result['version']}, {validity}."))
-        if not result.get("known", True):
-            st.warning("Reglerne dækker ikke spørgsmålet fuldt ud.")
-    if result.get("fields"):
-        st.markdown("Resultat")
-        st.json(result["fields"], expanded=True)
-    st.markdown("Hele resultatet")
-    st.json(result, expanded=False)
+    cols[3].caption("Tak for tilbagemeldingen." if given.rating == "up" else
+                    "Tak. Skriv gerne, hvad der var forkert eller manglede.")
+    with st.form(key=f"fb-form-{key}", border=False):
+        comment = st.text_area("Kommentar (valgfri)", value=given.comment, max_chars=2000, key=f"fb-comment-{key}",
+                               height=80)
+        if st.form_submit_button("Gem kommentar") and store:
+            store.save(conversation, n, answer, Feedback(given.rating, comment))
+            st.caption("Kommentaren er gemt.")
 
 
-def passage_rows(passages: list[dict]) -> list[dict]:
-    return [{"Passage": p.get("label", ""), "Samlet score": p.get("score"),
-             "Semantisk": p.get("dense_score"), "Nøgleord": p.get("keyword_score"), "Id": p.get("id", "")}
-            for p in passages]
-
-
-def describe_filters(f: Filters) -> str:
+def describe_filters(f: dict) -> str:
     parts = []
-    if f.kinds:
-        parts.append(", ".join(kind_label(k) for k in f.kinds))
-    if f.bodies:
-        parts.append(", ".join(f.bodies))
-    if f.date_from or f.date_to:
-        parts.append(f"{date_dk(f.date_from) or '…'}–{date_dk(f.date_to) or '…'}")
+    if f.get("kinds"):
+        parts.append(", ".join(kind_label(k) for k in f["kinds"]))
+    if f.get("bodies"):
+        parts.append(", ".join(f["bodies"]))
+    if f.get("date_from") or f.get("date_to"):
+        parts.append(f"{date_dk(f.get('date_from')) or '…'}–{date_dk(f.get('date_to')) or '…'}")
     return "; ".join(parts)
+
+
+def ask_example(question: str) -> None:
+    st.session_state.pending_question = question
 
 
 def render() -> None:
     st.title("Spørg om samarbejdet")
+    store = conversation_store()
+    conversation = turns(store)
+    controls = st.sidebar.container()
     as_of, filters = sidebar()
-    turns: list[Turn] = st.session_state.setdefault("turns", [])
-    if not turns:
+    # Read the question first (the chat box sits at the bottom wherever it is called), so the start page's
+    # examples are not drawn above the first answer.
+    question = st.chat_input("Skriv dit spørgsmål …", key="question", max_chars=4000)
+    question = question or st.session_state.pop("pending_question", None)
+    if not conversation and not question:
         st.markdown("Stil et spørgsmål på dansk eller engelsk om rammeaftaler, organisering og møder. "
                     "Hvert svar viser sine kilder.")
-        st.caption(md_escape("Eksempler: " + " · ".join(f"«{e}»" for e in examples())))
-    for i, turn in enumerate(turns):
-        render_turn(turn, f"t{i}")
-    question = st.chat_input("Skriv dit spørgsmål …", key="question")
+        st.html('<h2 class="answer-heading">Eksempler</h2>')
+        for i, example in enumerate(examples()):
+            st.button(example, key=f"example-{i}", on_click=ask_example, args=(example,),
+                      icon=":material/help:")
+    for i, turn in enumerate(conversation):
+        render_turn(turn, i)
+    days = resources.settings().conversation_days
+    st.caption(PRIVACY_NOTICE.format(days=days) if store else
+               "Skriv ikke personoplysninger om borgere i spørgsmålene. Samtalen kan ikke gemmes på serveren "
+               "(ingen skriveadgang til indeksmappen) og forsvinder, når siden genindlæses.")
     if question:
         with st.chat_message("user"):
             st.markdown(md_escape(question))
         with st.chat_message("assistant"):
             with st.spinner("Finder svaret …"):
-                turn = ask(question, as_of, filters)
-            turns.append(turn)
-            render_reply(turn, f"t{len(turns) - 1}")
+                turn = ask(question, as_of, filters, conversation)
+            if store:
+                try:
+                    store.add(browser_id(), st.session_state.conv_id, turn)
+                except (sqlite3.Error, OSError):
+                    pass  # the answer is shown; only its keeping failed
+            conversation.append(turn)
+            render_reply(turn, len(conversation) - 1)
+    with controls:
+        conversation_controls(store)

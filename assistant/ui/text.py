@@ -62,9 +62,42 @@ def reflow(text: str) -> str:
     return "\n".join(out)
 
 
-def answer_markdown(text: str) -> str:
-    """An answer's text, escaped, with its citation marks [n] in bold."""
-    return re.sub(r"\\\[(\d+)\\\]", r"**\\[\1\\]**", md_escape(text))
+def answer_markdown(text: str, anchor: str = "") -> str:
+    """An answer's text, escaped; each citation mark [n] a link to the source `<anchor>-<n>` (bold without one).
+
+    The only markup in the result is the links built here: render it with unsafe_allow_html=True.
+    """
+    if not anchor:
+        return re.sub(r"\\\[(\d+)\\\]", r"**\\[\1\\]**", md_escape(text))
+    return re.sub(r"\\\[(\d+)\\\]", lambda m: cite_link(anchor, int(m.group(1))), md_escape(text))
+
+
+def cite_link(anchor: str, n: int) -> str:
+    target = f"{anchor}-{n}"
+    return (f'<a class="cite" href="#{target}" data-source="{target}" '
+            f'title="Gå til kilde {n}">[{n}]</a>')
+
+
+def passage_with_quote(text: str, quote: str) -> str:
+    """A passage as `passage_markdown` shows it, with the quoted span inside <mark> (line by line).
+
+    Everything but the <mark> tags is escaped document text: render it with unsafe_allow_html=True.
+    """
+    flowed = reflow(text)
+    words = (quote or "").split()
+    found = re.search(r"\s+".join(re.escape(w) for w in words), flowed) if words else None
+    if not found:
+        return md_escape(flowed)
+    start, end = found.span()
+    lines, pos = [], 0
+    for line in flowed.split("\n"):
+        a, b = max(start, pos) - pos, min(end, pos + len(line)) - pos
+        if a < b:
+            lines.append(f"{md_escape(line[:a])}<mark>{md_escape(line[a:b])}</mark>{md_escape(line[b:])}")
+        else:
+            lines.append(md_escape(line))
+        pos += len(line) + 1
+    return "  \n".join(lines)
 
 
 def kind_label(kind: str) -> str:
