@@ -118,12 +118,15 @@ class EmbeddingCache:
 
 def pipeline_version() -> str:
     """A hash of the code that turns documents into indexed chunks: a change to it makes the index stale."""
+    import ingest.agenda
+    import ingest.capacity
     import ingest.chunk
     import ingest.clean
     import ingest.keyword
+    import ingest.register
 
     h = hashlib.sha256()
-    for module in (ingest.clean, ingest.chunk, ingest.keyword):
+    for module in (ingest.clean, ingest.chunk, ingest.keyword, ingest.agenda, ingest.register, ingest.capacity):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:16]
 
