@@ -22,6 +22,7 @@ _INCREASE = ("udvid", "opret", "forøg", "udbyg", "opjuster", "opnorm", "etabler
 _THRESHOLD = {"end", "til", "over", "under", "højst", "mindst", "maksimalt", "minimum", "maks", "op", "uanset"}
 _TOKEN = re.compile(r"\d{1,6}|[^\W\d_]{1,40}|[.,;:()]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
+_WRAPPED_HYPHEN = re.compile(r"-[ \t]{0,4}\n[ \t]{0,4}(?=[A-ZÆØÅ])")
 MAX_LOOKBACK = 3  # "7 nye midlertidige pladser"
 
 
@@ -73,7 +74,8 @@ def capacity_changes(subject: str, item_municipalities: list[str], pattern: re.P
     out: list[dict] = []
     seen: set[tuple[str, int]] = set()
     for paragraph in re.split(r"\n[ \t]*\n|\n(?=[•▪●\-–] )", subject):
-        text = " ".join(paragraph.split())
+        # A name wrapped at its hyphen ("Ikast-\nBrande") is one word again.
+        text = " ".join(_WRAPPED_HYPHEN.sub("-", paragraph).split())
         for sentence in _SENTENCE_END.split(text):
             changes = _changes_in(sentence)
             if not changes:
