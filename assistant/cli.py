@@ -63,7 +63,7 @@ def _settings(args):
 def cmd_ingest(args) -> int:
     from ingest.index import build_index, check_store_dir
     from ingest.loaders import LoadError, load_file
-    from ingest.pipeline import stage_upload, uploads_dir
+    from ingest.pipeline import recorded_uploads, stage_upload, upload_id, uploads_dir
 
     settings = _settings(args)
     check_store_dir(settings.store_dir)  # a --store naming a file: say so before staging anything
@@ -82,6 +82,8 @@ def cmd_ingest(args) -> int:
             # Read once, safely: a link out of the corpus, a FIFO or a device is refused without blocking.
             _, data = load_file(p, roots=(settings.corpus_dir, uploads_dir(settings.store_dir)))
             title = args.title if args.title is not None else p.stem
+            _refuse_silent_update(recorded_uploads(settings.store_dir).get(upload_id(p.name, data)), p.name,
+                                  title=title, kind=args.kind, body=args.body or "", on=on, update=args.update)
             staged.append((p.name, stage_upload(settings.store_dir, p.name, data, title=title, kind=args.kind,
                                                 body=args.body or "", on=on)))
         except LoadError as exc:
@@ -89,6 +91,8 @@ def cmd_ingest(args) -> int:
         except OSError as exc:
             raise UsageError(f"Cannot store {p.name} in {uploads_dir(settings.store_dir)} "
                              f"({exc.strerror or exc.__class__.__name__}): ingest needs write access to the store.")
+    if args.replace and len(staged) != 1:
+        raise UsageError("--replace takes exactly one document file to put in the replaced document's place.")
     if staged and not args.body:
         print("note: no --body given; the added documents have no body (give --body to name one).", file=sys.stderr)
 
@@ -104,12 +108,14 @@ def cmd_ingest(args) -> int:
 
     report = build_index(corpus_dir, settings.store_dir, settings.embedding, chroma_host=settings.chroma_host,
                          chroma_port=settings.chroma_port, force=args.force, progress=progress,
-                         add=[entry for _, entry in staged])
+                         add=[entry for _, entry in staged], remove=[args.replace] if args.replace else [])
     if bar is not None:
         bar.close()
     for name, entry in staged:
         if entry.id in report.added:
             print(f"added {name} as {entry.id}", file=sys.stderr)
+    if args.replace and report.build_id and not report.up_to_date:
+        print(f"removed {args.replace}", file=sys.stderr)
     for line in added_failed:
         print(f"failed: {line}", file=sys.stderr)
     for problem in report.failed:
@@ -124,6 +130,35 @@ def cmd_ingest(args) -> int:
     else:
         print(report.summary() + f" ({report.seconds:.1f} s)")
     return 1 if (report.failed or added_failed) else 0
+
+
+def _refuse_silent_update(recorded, name: str, *, title: str, kind: str, body: str, on: date, update: bool) -> None:
+    """The same file again with other details changes them only when asked (--update); else one line says what."""
+    if recorded is None or update:
+        return
+    from ingest.pipeline import metadata_changes
+
+    changes = metadata_changes(recorded, recorded.model_copy(update={"title": title, "kind": kind, "body": body,
+                                                                      "date": on}))
+    if changes:
+        said = "; ".join(f"{f} '{a}' -> '{b}'" for f, a, b in changes)
+        raise UsageError(f"{name} is already indexed as {recorded.id} with other details ({said}): add --update "
+                         "to change them, or give the recorded --title/--kind/--body/--date to keep them.")
+
+
+def cmd_remove(args) -> int:
+    """Take uploaded documents out of the index (chunks, vectors and register items), in one new build."""
+    from ingest.index import build_index, check_store_dir
+
+    settings = _settings(args)
+    check_store_dir(settings.store_dir)
+    ids = [_text_arg(i, "The document id").strip() for i in args.doc_ids]
+    report = build_index(settings.corpus_dir, settings.store_dir, settings.embedding,
+                         chroma_host=settings.chroma_host, chroma_port=settings.chroma_port, remove=ids)
+    for doc_id in ids:
+        print(f"removed {doc_id}", file=sys.stderr)
+    print(report.summary() + f" ({report.seconds:.1f} s)")
+    return 1 if report.failed else 0
 
 
 def cmd_ask(args) -> int:
@@ -256,9 +291,18 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--body", default=None, help="body (organ) of the added files; none when not given")
     i.add_argument("--date", help="date of the added files (YYYY-MM-DD, default today)")
     i.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    i.add_argument("--update", action="store_true",
+                   help="a file already added with other title, kind, body or date: change them to the given ones")
+    i.add_argument("--replace", metavar="DOC_ID", help="the added file replaces this uploaded document")
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.set_defaults(func=cmd_ingest)
+
+    r = sub.add_parser("remove", help="remove uploaded documents from the index")
+    r.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="id of an uploaded document (upload-…)")
+    r.add_argument("--store", help="index folder (default .store/)")
+    r.add_argument("--corpus", help="corpus folder with manifest.yaml (default corpus/)")
+    r.set_defaults(func=cmd_remove)
 
     a = sub.add_parser("ask", help="ask a question")
     a.add_argument("question")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from ingest.register import ITEM_TYPES, VERBS
 
-_JSON_FIELDS = ("recommendations", "attachments", "municipalities", "offers", "dates")
+_JSON_FIELDS = ("recommendations", "attachments", "municipalities", "offers", "dates", "capacity_changes")
 # Words that would match nearly every item when OR-ed (the steering body's name too: it heads every agenda).
 _STOPWORDS = set(
     "af at de den der det du eller en er et for fra har hvad hvem hvilke hvor hvornår i med og om på "
@@ -145,7 +145,7 @@ def search_decisions(
         con.close()
     for row in rows:
         for key in _JSON_FIELDS:
-            row[key] = json.loads(row[key])
+            row[key] = json.loads(row.get(key) or "[]")  # a register built before a field existed lacks it
         row.pop("item_order", None)
         row["citation"] = _citation(row)
     return rows
@@ -172,7 +172,7 @@ def decisions_tool(db_path: str | Path):
             return f"Fejl / error: {exc}"
         # The full case text stays out: the model gets the recommendations, the decision and where to cite.
         keep = ("item_type", "status", "presenter", "recommendations", "decision_text", "attachments",
-                "municipalities", "offers", "dates", "citation")
+                "municipalities", "offers", "dates", "capacity_changes", "citation")
         return json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False)
 
     from rules.scope import scope

@@ -5,6 +5,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass
 
+from ingest.agenda import flat_headings
 from ingest.manifest import DocumentEntry
 
 MAX_CHARS = 1200
@@ -79,6 +80,14 @@ def split_agenda(text: str) -> list[Section]:
             sections.append(Section(f"{major}", part, part, []))
             continue
         sections[-1].lines.append(line)
+    if not any("." in s.number for s in sections):
+        # No "1.1" items: items numbered on one level ("Punkt 3", "38 …") are the sections, when there is a run.
+        lines = text.split("\n")
+        flat = flat_headings(lines)
+        if flat:
+            sections = [Section("", "Indledning", "", lines[: flat[0].line])]
+            for h, nxt in zip(flat, flat[1:] + [None]):
+                sections.append(Section(str(h.number), h.title, "", lines[h.line + 1 : nxt.line if nxt else len(lines)]))
     return [s for s in sections if "".join(s.lines).strip() or s.number]
 
 

@@ -27,7 +27,8 @@ from ingest.chunk import Chunk
 from ingest.keyword import KeywordIndex
 from ingest.loaders import LoadError
 from ingest.manifest import DocumentEntry
-from ingest.pipeline import LoadedDocument, Problem, find_sources, load_document, record_uploads
+from ingest.pipeline import (LoadedDocument, Problem, drop_uploads, find_sources, forget_uploads, load_document,
+                             record_uploads)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,12 +119,15 @@ class EmbeddingCache:
 
 def pipeline_version() -> str:
     """A hash of the code that turns documents into indexed chunks: a change to it makes the index stale."""
+    import ingest.agenda
+    import ingest.capacity
     import ingest.chunk
     import ingest.clean
     import ingest.keyword
+    import ingest.register
 
     h = hashlib.sha256()
-    for module in (ingest.clean, ingest.chunk, ingest.keyword):
+    for module in (ingest.clean, ingest.chunk, ingest.keyword, ingest.agenda, ingest.register, ingest.capacity):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:16]
 
@@ -228,8 +232,12 @@ def _previous_chunks(store_dir: Path, current: dict | None) -> dict[str, list[Ch
 def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chroma_host: str = "",
                 chroma_port: int = 8000, force: bool = False,
                 progress: Callable[[int, int], None] | None = None,
-                add: list[DocumentEntry] = ()) -> IngestReport:
+                add: list[DocumentEntry] = (), remove: list[str] = ()) -> IngestReport:
     """Sync the index with the sources (corpus + uploads + staged uploads `add`). Unchanged text is never re-embedded.
+
+    `remove` takes uploaded documents out (their chunks, vectors and register items go with them): a replaced
+    document is `add=[new], remove=[old]` in one build. Removing an unknown id, a corpus document or the last
+    document is refused with one line.
 
     Staged uploads are recorded in the uploads manifest once embedded and stored, under the same lock.
     Raises BuildRefused when a source cannot be read or no document would be left; the live index then stays.
@@ -248,6 +256,13 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         sources = find_sources(corpus_dir, store_dir, list(add))
         if sources.fatal:
             raise BuildRefused(f"Not indexing: {sources.fatal[0]}; the live index is unchanged.")
+        remove = [r for r in remove if r not in {e.id for e in add}]  # re-adding an id keeps it
+        refused = drop_uploads(sources, store_dir, remove)
+        if refused:
+            raise BuildRefused(refused)
+        if remove and not sources.entries:
+            raise BuildRefused(f"Not removing {', '.join(remove)}: it is the last document, and an index without "
+                               "documents answers nothing; the live index is unchanged.")
         report.failed.extend(sources.problems)
         previous = _previous_chunks(store_dir, current)
         prev_docs = (current or {}).get("documents", {})
@@ -279,7 +294,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         same_backend = same_backend and current.get("pipeline") == pipeline_version() and (
             not chroma_host or current.get("chroma_port") == chroma_port)
         if (not force and current and current.get("embedding_model") == model and same_backend
-                and {k: v.get("sha256") for k, v in prev_docs.items()} == {k: v["sha256"] for k, v in doc_table.items()}):
+                and prev_docs == doc_table):  # same content and same details (a new date must reach the chunks)
             report.up_to_date = True
             report.build_id = current["build_id"]
             record_uploads(store_dir, indexed_adds)
@@ -333,10 +348,12 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         # Recorded only once embedded and stored: a file that cannot be indexed never enters the manifest (and
         # never stalls later ingests); recorded before the swap, so no live build holds an unrecorded upload.
         record_uploads(store_dir, indexed_adds)
+        forget_uploads(store_dir, remove)
         tmp = store_dir / (CURRENT + ".tmp")
         tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, store_dir / CURRENT)  # the swap: from here on the new build is live
         _prune(store_dir, keep={build_id, (current or {}).get("build_id", "")}, host=chroma_host, port=chroma_port)
+        forget_uploads(store_dir, remove, delete_files=True)  # after the swap: the live build no longer reads them
         report.build_id = build_id
         report.seconds = time.perf_counter() - started
         return report

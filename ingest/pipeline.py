@@ -124,8 +124,7 @@ def stage_upload(store_dir: Path, filename: str, data: bytes, *, title: str, kin
         raise LoadError(f"{name}: the file is {len(data) / mib:.1f} MB; the limit is {max_bytes / mib:.0f} MB")
     folder = uploads_dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(data).hexdigest()[:10]
-    doc_id = f"upload-{slugify(Path(filename).stem)}-{digest}"
+    doc_id = upload_id(filename, data)
     target = folder / f"{doc_id}{suffix}"
     # No default body: a document whose body is not given says so by an empty body, never by an invented one.
     entry = DocumentEntry(id=doc_id, title=title.strip() or Path(filename).stem, kind=kind, body=(body or "").strip(),
@@ -133,6 +132,84 @@ def stage_upload(store_dir: Path, filename: str, data: bytes, *, title: str, kin
     load_document(entry, Path(name), data=data)
     _write_atomic(target, data)
     return entry
+
+
+def upload_id(filename: str, data: bytes) -> str:
+    """The id an uploaded file gets: the same file (name and content) always gets the same id."""
+    return f"upload-{slugify(Path(filename).stem)}-{hashlib.sha256(data).hexdigest()[:10]}"
+
+
+def recorded_uploads(store_dir: Path) -> dict[str, DocumentEntry]:
+    """The uploads manifest by id ({} when there is none or it cannot be read: the build reports that)."""
+    manifest = uploads_dir(store_dir) / "manifest.yaml"
+    if not manifest.exists():
+        return {}
+    try:
+        return {e.id: e for e in load_manifest(manifest)}
+    except ManifestError:
+        return {}
+
+
+METADATA_FIELDS = ("title", "kind", "body", "date")
+
+
+def metadata_changes(old: DocumentEntry, new: DocumentEntry) -> list[tuple[str, str, str]]:
+    """(field, old value, new value) for each of title, kind, body and date that differs."""
+    out = []
+    for name in METADATA_FIELDS:
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            out.append((name, a.isoformat() if isinstance(a, date) else str(a or ""),
+                        b.isoformat() if isinstance(b, date) else str(b or "")))
+    return out
+
+
+def drop_uploads(sources: Sources, store_dir: Path, ids: list[str]) -> str | None:
+    """Take uploaded documents out of the sources of a build; one line saying why not, or None.
+
+    Only uploads can be removed: a corpus document is listed in the corpus manifest, which is the user's file."""
+    uploads = uploads_dir(store_dir).resolve()
+    where = {e.id: path for e, path in sources.entries}
+    for doc_id in ids:
+        if doc_id not in where:
+            known = sorted(i for i, p in where.items() if p.parent.resolve() == uploads)
+            hint = f" (uploaded documents: {', '.join(known[:5])}{' …' if len(known) > 5 else ''})" if known else ""
+            return f"Not removing: there is no document '{doc_id}' in the index{hint}; the live index is unchanged."
+        if where[doc_id].parent.resolve() != uploads:
+            return (f"Not removing: '{doc_id}' is a corpus document; take it out of the corpus manifest and run "
+                    "`assistant ingest`; the live index is unchanged.")
+    sources.entries = [(e, p) for e, p in sources.entries if e.id not in set(ids)]
+    return None
+
+
+def forget_uploads(store_dir: Path, ids: list[str], delete_files: bool = False) -> None:
+    """Take entries out of the uploads manifest (under the store lock), or delete their files once unused."""
+    if not ids:
+        return
+    manifest = uploads_dir(store_dir) / "manifest.yaml"
+    if not manifest.exists():
+        return
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {"documents": []}
+    docs = data.get("documents", [])
+    if delete_files:
+        still = {d.get("file") for d in docs}
+        for d in recorded_files_of(store_dir, ids):
+            if d not in still:
+                (uploads_dir(store_dir) / d).unlink(missing_ok=True)
+        return
+    kept = [d for d in docs if d.get("id") not in set(ids)]
+    text = yaml.safe_dump({"documents": kept}, allow_unicode=True, sort_keys=False)
+    _write_atomic(manifest, text.encode("utf-8"))
+
+
+def recorded_files_of(store_dir: Path, ids: list[str]) -> list[str]:
+    """The stored file names of upload ids (the id is the file's stem: stage_upload names them so)."""
+    folder = uploads_dir(store_dir)
+    return [p.name for doc_id in ids for p in folder.glob(f"{glob_escape(doc_id)}.*") if p.is_file()]
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from ingest.capacity import capacity_changes
 from ingest.dates import MONTHS_DA
 
 ITEM_TYPES = ("decision", "orientation", "discussion", "next_meetings", "other")
@@ -73,6 +74,7 @@ _DATE_SLASH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\
 _DATE_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.])")
 # A wrapped line runs close to the page width; a short line without a full stop ends its paragraph.
 _WRAP_WIDTH = 70
+HOME_LINES = 12  # the heading lines of a document, where it names whose agenda it is
 
 
 @dataclass
@@ -96,6 +98,8 @@ class DecisionItem:
     municipalities: list[str] = field(default_factory=list)
     offers: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    # Places opened (+) or closed (-) per municipality the item names: [{"municipality", "places", "quote"}].
+    capacity_changes: list[dict] = field(default_factory=list)
     text: str = ""
 
     def to_dict(self) -> dict:
@@ -103,8 +107,8 @@ class DecisionItem:
 
     @property
     def order(self) -> int:
-        major, minor = self.item_no.split(".")
-        return int(major) * 1000 + int(minor)
+        major, _, minor = self.item_no.partition(".")  # "1.8", or "38" when items are numbered on one level
+        return int(major) * 1000 + int(minor or 0)
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:
@@ -129,8 +133,22 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
 
 
 def _verb(text: str) -> str:
+    """The lemma of a recommendation's verb: its first word, or in prose ("Direktøren indstiller, at udvalget
+    godkender …") the first verb within six words after "at"."""
+    verb = _first_verb(text)
+    if verb == "other":
+        words = text.split(None, 30)[:30]
+        after = next((i + 1 for i, w in enumerate(words) if w.lower() == "at"), None)
+        for i in range(after or len(words), min(len(words), (after or 0) + 6)):
+            verb = _first_verb(" ".join(words[i:]))
+            if verb != "other":
+                break
+    return verb
+
+
+def _first_verb(text: str) -> str:
     low = text.lower()
-    if low.startswith("tager") and "til efterretning" in low:
+    if low.startswith(("tager", "taget", "tages")) and "til efterretning" in low:
         return "tager til efterretning"
     for prefix, lemma in _VERB_PREFIXES:
         if low.startswith(prefix):
@@ -156,8 +174,12 @@ def _recommendations(lines: list[str]) -> list[dict]:
     return recs
 
 
-def _item_type(section: str, verbs: list[str]) -> str:
-    """Section 3 is the next meetings; otherwise the verbs decide, and the section heading only when there are none."""
+def _item_type(section: str, verbs: list[str], title: str = "", decision: str | None = None) -> str:
+    """Section 3 is the next meetings; otherwise the verbs decide, and the section heading only when there are none.
+
+    Items numbered on one level have no section heading: the verb of the decision, then the title's words decide."""
+    if not section and decision and all(v == "other" for v in verbs):
+        verbs = verbs + [_verb(decision)]
     low = section.lower()
     if "kommende møde" in low or "næste møde" in low:
         return "next_meetings"
@@ -171,6 +193,11 @@ def _item_type(section: str, verbs: list[str]) -> str:
         return "decision"
     if "orientering" in low:
         return "orientation"
+    title = title.lower()
+    if not section and ("orientering" in title or "meddelelse" in title):
+        return "orientation"
+    if not section and (title.startswith("godkendelse") or "beslutning" in title):
+        return "decision"
     return "other"
 
 
@@ -214,6 +241,10 @@ def _is_body_lead_in(line: str) -> bool:
     return any(alias.casefold() == name for alias, _ in scope().body_aliases)
 
 
+def _municipality_pattern() -> re.Pattern | None:
+    return _scope_patterns()[1]
+
+
 def _municipalities(text: str) -> list[str]:
     names, pattern, region = _scope_patterns()
     named = set(pattern.findall(text)) if pattern else set()
@@ -222,9 +253,9 @@ def _municipalities(text: str) -> list[str]:
     return out + ([region] if region and re.search(rf"(?<!\w){re.escape(region)}(?!\w)", text) else [])
 
 
-def _item(entry, section: str, heading: str, lines: list[str]) -> DecisionItem:
-    """One item from its heading line ("1.8 Godkendelse af …") and the lines up to the next heading."""
-    major, minor, title = _ITEM.match(heading).groups()
+def _item(entry, section: str, item_no: str, title: str, heading: str, lines: list[str],
+          home: list[str] = ()) -> DecisionItem:
+    """One item from its number, title, heading line ("1.8 Godkendelse af …") and the lines up to the next heading."""
     title = title.strip()
     parts: dict[str, list[str]] = {"preamble": []}
     current = "preamble"
@@ -256,10 +287,10 @@ def _item(entry, section: str, heading: str, lines: list[str]) -> DecisionItem:
         kind=entry.kind,
         body=entry.body,
         meeting_date=entry.date.isoformat(),
-        item_no=f"{int(major)}.{int(minor)}",
+        item_no=item_no,
         title=title,
         agenda_section=section,
-        item_type=_item_type(section, [r["verb"] for r in recs]),
+        item_type=_item_type(section, [r["verb"] for r in recs], title, decision),
         presenter=presenter,
         recommendations=recs,
         decision_text=decision if entry.kind == "minutes" else None,
@@ -268,6 +299,7 @@ def _item(entry, section: str, heading: str, lines: list[str]) -> DecisionItem:
         municipalities=_municipalities(subject),
         offers=list(dict.fromkeys(_OFFER.findall(text + "\n" + title))),
         dates=dates_mentioned(text, entry.date),
+        capacity_changes=capacity_changes(subject, _municipalities(subject) or list(home), _municipality_pattern()),
         text="\n".join([heading] + lines).strip(),  # verbatim, so any line of it can be quoted
     )
 
@@ -278,14 +310,17 @@ def extract_items(entry, cleaned_text: str) -> list[DecisionItem]:
         return []
     items: list[DecisionItem] = []
     section_no, section = 0, ""
-    current: tuple | None = None  # (heading line, lines)
+    current: tuple | None = None  # (heading line, lines, item number, title)
     last_minor = 0
+    lines = cleaned_text.splitlines()
+    # The municipality whose agenda it is (named in its title, body or heading lines): where an item names none.
+    home = _municipalities("\n".join([entry.title, entry.body] + lines[:HOME_LINES]))
 
     def flush():
         if current:
-            items.append(_item(entry, section, current[0], current[1]))
+            items.append(_item(entry, section, current[2], current[3], current[0], current[1], home))
 
-    for line in cleaned_text.splitlines():
+    for line in lines:
         s = _SECTION.match(line)
         it = _ITEM.match(line)
         if s and int(s.group(1)) == section_no + 1:
@@ -296,11 +331,23 @@ def extract_items(entry, cleaned_text: str) -> list[DecisionItem]:
         elif it and section_no and int(it.group(1)) == section_no and int(it.group(2)) > last_minor:
             flush()
             last_minor = int(it.group(2))
-            current = (line.strip(), [])
+            current = (line.strip(), [], f"{int(it.group(1))}.{int(it.group(2))}", it.group(3))
         elif current:
             current[1].append(line)
     flush()
+    if not items:
+        items = _flat_items(entry, lines, home)
     return items
+
+
+def _flat_items(entry, lines: list[str], home: list[str]) -> list[DecisionItem]:
+    """Items numbered on one level ("Punkt 3 …", "38 …"): the run of headings ingest/agenda.py finds."""
+    from ingest.agenda import flat_headings
+
+    heads = flat_headings(lines)
+    return [_item(entry, "", str(h.number), h.title, lines[h.line].strip(),
+                  lines[h.line + 1 : nxt.line if nxt else len(lines)], home)
+            for h, nxt in zip(heads, heads[1:] + [None])]
 
 
 def extract_from_manifest(manifest_path: str | Path) -> list[DecisionItem]:
@@ -335,7 +382,7 @@ CREATE TABLE items (
     title TEXT NOT NULL, agenda_section TEXT NOT NULL, item_type TEXT NOT NULL, presenter TEXT,
     recommendations TEXT NOT NULL, decision_text TEXT, status TEXT NOT NULL,
     attachments TEXT NOT NULL, municipalities TEXT NOT NULL, offers TEXT NOT NULL, dates TEXT NOT NULL,
-    text TEXT NOT NULL,
+    capacity_changes TEXT NOT NULL DEFAULT '[]', text TEXT NOT NULL,
     UNIQUE (doc_id, item_no)
 );
 CREATE TABLE recommendations (item_id INTEGER NOT NULL REFERENCES items(id), verb TEXT NOT NULL, text TEXT NOT NULL);
@@ -345,7 +392,7 @@ CREATE VIRTUAL TABLE items_fts USING fts5(
     title, recommendations, decision, text, tokenize = 'unicode61 remove_diacritics 0'
 );
 """
-_JSON_FIELDS = ("recommendations", "attachments", "municipalities", "offers", "dates")
+_JSON_FIELDS = ("recommendations", "attachments", "municipalities", "offers", "dates", "capacity_changes")
 
 
 def build_register(db_path: str | Path, items: list[DecisionItem]) -> Path:

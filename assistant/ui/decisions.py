@@ -14,6 +14,8 @@ from ingest.register import ITEM_TYPES, VERBS
 
 LIBRARY_URL = "dokumenter"  # the url_path of the library page (app.py)
 LIBRARY_PAGE = "assistant/ui/pages/dokumenter.py"
+TABLE_LIMIT = 1000
+CHART_LIMIT = 50_000  # the charts count every item the filters let through
 CSV_COLUMNS = ("Mødedato", "Organ", "Punkt", "Titel", "Punkttype", "Indstilling", "Status", "Ved", "Dokument",
                "Dokument-id")
 
@@ -61,6 +63,29 @@ def filters() -> dict:
             "item_type": item_type, "verb": verb}
 
 
+def overview(rows: list[dict]) -> None:
+    """Two charts over the filtered items: items per meeting by type, and places opened or closed per municipality."""
+    from assistant.ui.charts import capacity_chart, capacity_points, capacity_totals, meeting_counts, meetings_chart
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Punkter pr. møde")
+        counts = meeting_counts(rows)
+        meetings = len({(c["Mødedato"], c["Møde"]) for c in counts})
+        st.altair_chart(meetings_chart(counts), width="stretch")
+        st.caption(f"{len(rows)} punkter fra {meetings} {'møde' if meetings == 1 else 'møder'}, efter punkttype.")
+    with right:
+        st.subheader("Pladser åbnet og lukket")
+        points = capacity_points(rows)
+        if not points:
+            st.info("Ingen af de viste punkter nævner et antal pladser, som en kommune åbner eller lukker.")
+        else:
+            st.altair_chart(capacity_chart(points), width="stretch")
+            net = ", ".join(f"{t['Kommune']} {t['Pladser i alt']:+d}" for t in capacity_totals(points)[:5])
+            st.caption(md_escape(f"{len(points)} ændringer i pladstallet nævnt i punkterne. I alt pr. kommune: {net}"
+                                 + (" …" if len(capacity_totals(points)) > 5 else "") + "."))
+
+
 def render_item(row: dict) -> None:
     st.subheader(md_escape(f"pkt. {row['item_no']} {row['title']}"))
     st.caption(md_escape(f"{row['doc_title']} · {row['body']} · møde {date_dk(row['meeting_date'])} · "
@@ -88,16 +113,20 @@ def render() -> None:
     st.caption("Punkter fra dagsordener og referater. En indstilling er et forslag; kun referater viser beslutningen.")
     args = filters()
     try:
-        rows = resources.assistant().decisions(**args, limit=1000)
+        every = resources.assistant().decisions(**args, limit=CHART_LIMIT)
     except ValueError as exc:  # a filter value the register does not know
         st.error(str(exc))
         return
+    rows = every[:TABLE_LIMIT]
     if args["since"] and args["until"] and args["since"] > args["until"]:
         st.warning("'Møder fra' ligger efter 'Møder til'.")
-    st.caption(f"{len(rows)} punkter")
+    st.caption(f"{len(every)} punkter" + (f"; tabellen viser de {TABLE_LIMIT} nyeste" if len(every) > TABLE_LIMIT
+                                          else ""))
     if not rows:
         st.info("Ingen punkter passer til filtrene.")
         return
+    overview(every)
+    st.subheader("Punkterne")
     st.dataframe(table_rows(rows), hide_index=True, width="stretch",
                  column_order=("Mødedato", "Organ", "Punkt", "Titel", "Passage", "Punkttype", "Indstilling",
                                "Status"),

@@ -92,28 +92,118 @@ def stage(settings: Settings, filename: str, data: bytes, *, title: str, kind: s
 
 
 def index_staged(settings: Settings, entry: DocumentEntry, filename: str,
-                 progress: Callable[[int, int], None] | None = None) -> UploadOutcome:
-    """Make a new live build holding the staged upload; a refused build leaves the live one as it was."""
+                 progress: Callable[[int, int], None] | None = None, replaces: str = "") -> UploadOutcome:
+    """Make a new live build holding the staged upload (in place of `replaces`); a refused build changes nothing."""
     from ingest.index import IndexError_, build_index
 
     before = _live(settings)
+    replaced = _title_of(settings, replaces) if replaces and replaces != entry.id else ""
     try:
         report = build_index(settings.corpus_dir, settings.store_dir, settings.embedding,
                              chroma_host=settings.chroma_host, chroma_port=settings.chroma_port, progress=progress,
-                             add=[entry])
+                             add=[entry], remove=[replaces] if replaced else [])
     except IndexError_ as exc:
-        return UploadOutcome(False, f"{Path(filename).name}: kunne ikke indekseres ({exc})", build_id=before)
+        return UploadOutcome(False, f"{Path(filename).name}: kunne ikke indekseres ({refusal_da(exc)})",
+                             build_id=before)
     mine = [p for p in report.failed if entry.file in str(p) or entry.id in str(p)]
     if mine or entry.id not in report.added:
         reason = mine[0] if mine else "ukendt årsag"
         return UploadOutcome(False, f"{Path(filename).name}: kunne ikke indekseres ({reason}).",
                              build_id=report.build_id or before)
     if report.up_to_date:
-        message = f"«{entry.title}» var allerede i indekset."
+        message = f"«{entry.title}» var allerede i indekset med de samme oplysninger."
     else:
-        message = (f"«{entry.title}» er tilføjet og kan nu søges i. Indekset har {report.docs} dokumenter "
-                   f"og {report.chunks} tekststykker.")
+        message = (f"«{entry.title}» er tilføjet og kan nu søges i" + (f" (i stedet for «{replaced}»)" if replaced else "")
+                   + f". {read_as(settings, entry)} Indekset har {report.docs} dokumenter og {report.chunks} "
+                   "tekststykker.")
     return UploadOutcome(True, message, doc_id=entry.id, build_id=report.build_id)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def read_as(settings: Settings, entry: DocumentEntry) -> str:
+    """What the document was read as: its kind, its sections and (agendas and minutes) its agenda items."""
+    from ingest.pipeline import load_document, uploads_dir
+    from ingest.register import extract_items
+
+    folder = uploads_dir(settings.store_dir)
+    try:
+        doc = load_document(entry, folder / entry.file, (folder.resolve(),))
+    except (LoadError, OSError):
+        return ""
+    sections = _count(len({(c.section, c.section_title) for c in doc.chunks}), "afsnit", "afsnit")
+    kind = kind_label(entry.kind).lower()
+    if entry.kind not in ("agenda", "minutes"):
+        return (f"Det er læst som {kind} og delt ved overskrifter i {sections}; dagsordenspunkter læses kun i "
+                "dagsordener og referater.")
+    items = extract_items(entry, doc.cleaned)
+    found = (f"{_count(len(items), 'dagsordenspunkt', 'dagsordenspunkter')}, som nu står under Sager og beslutninger"
+             if items else "ingen nummererede dagsordenspunkter (de kendes på linjer som «1. …» eller «Punkt 1 …»)")
+    return f"Det er læst som {kind} med {sections} og {found}."
+
+
+# Why a build was refused, in Danish (BuildRefused says it in English for the command line).
+_REFUSALS = (
+    ("it is the last document", "det er det sidste dokument i indekset, og et indeks uden dokumenter kan ikke "
+                                "svare på noget"),
+    ("there is no document", "dokumentet er ikke længere i indekset"),
+    ("is a corpus document", "dokumentet hører til de faste dokumenter i corpus/manifest.yaml og kan kun fjernes "
+                             "derfra"),
+)
+
+
+def refusal_da(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return next((da for en, da in _REFUSALS if en in text), text)
+
+
+def remove_document(settings: Settings, doc_id: str) -> UploadOutcome:
+    """Take an uploaded document out of the index in a new build; a refused removal changes nothing."""
+    from ingest.index import IndexError_, build_index
+
+    title = _title_of(settings, doc_id) or doc_id
+    try:
+        report = build_index(settings.corpus_dir, settings.store_dir, settings.embedding,
+                             chroma_host=settings.chroma_host, chroma_port=settings.chroma_port, remove=[doc_id])
+    except IndexError_ as exc:
+        return UploadOutcome(False, f"«{title}» kan ikke fjernes: {refusal_da(exc)}.", build_id=_live(settings))
+    return UploadOutcome(True, f"«{title}» er fjernet med sine tekststykker og punkter. Indekset har {report.docs} "
+                               f"dokumenter og {report.chunks} tekststykker.", build_id=report.build_id)
+
+
+FIELD_LABELS = {"title": "Titel", "kind": "Dokumenttype", "body": "Organ", "date": "Dato"}
+
+
+def _shown(field_name: str, value: str) -> str:
+    if field_name == "kind":
+        return kind_label(value)
+    if field_name == "date":
+        return date_dk(value)
+    return value or ("intet organ" if field_name == "body" else "")
+
+
+def update_changes(settings: Settings, filename: str, data: bytes, *, title: str, kind: str, body: str,
+                   on: date) -> list[tuple[str, str, str]]:
+    """(field, now, new) that uploading this file would change, when the same file was uploaded before."""
+    from ingest.pipeline import metadata_changes, recorded_uploads, upload_id
+
+    recorded = recorded_uploads(settings.store_dir).get(upload_id(filename, data))
+    if recorded is None:
+        return []
+    new = recorded.model_copy(update={"title": title.strip() or Path(filename).stem, "kind": kind,
+                                      "body": (body or "").strip(), "date": on})
+    return [(FIELD_LABELS[f], _shown(f, a), _shown(f, b)) for f, a, b in metadata_changes(recorded, new)]
+
+
+def _title_of(settings: Settings, doc_id: str) -> str:
+    from ingest.index import IndexError_, read_current
+
+    try:
+        return ((read_current(settings.store_dir) or {}).get("documents", {}).get(doc_id) or {}).get("title", "")
+    except IndexError_:
+        return ""
 
 
 def handle_upload(settings: Settings, filename: str, data: bytes, *, title: str, kind: str, body: str, on: date,
@@ -144,7 +234,9 @@ def render() -> None:
     st.markdown(f"Tilføj en dagsorden, et referat eller et andet dokument som {TYPES_TEXT}. "
                 "Det bliver søgbart, så snart indekseringen er færdig; du kan stille spørgsmål imens.")
     st.caption(f"Højst {mb} MB pr. fil. Filnavnet bruges kun som forslag til titlen.")
-    known_bodies = sorted({d.get("body", "") for d in resources.assistant().index.documents.values()} - {""})
+    documents = resources.assistant().index.documents
+    known_bodies = sorted({d.get("body", "") for d in documents.values()} - {""})
+    uploads = {k: v for k, v in documents.items() if k.startswith("upload-")}
     with st.form("upload", clear_on_submit=False):
         file = st.file_uploader(f"Fil ({TYPES_TEXT}, højst {mb} MB)", key="upload_file", max_upload_size=mb,
                                 help=f"Tilladte filtyper: {', '.join(SUPPORTED)}")
@@ -156,30 +248,94 @@ def render() -> None:
                             accept_new_options=True, help="Vælg et organ, eller skriv et nyt navn.")
         on = st.date_input("Mødedato / dokumentets dato", value=date.today(), key="upload_date",
                            format="DD.MM.YYYY")
+        replaces = st.selectbox("Erstatter (valgfrit)", sorted(uploads), index=None, key="upload_replaces",
+                                placeholder="Et nyt dokument", format_func=lambda i: f"{uploads[i].get('title', i)} "
+                                                                                     f"({date_dk(uploads[i].get('date'))})",
+                                help="Vælg et tilføjet dokument, som den nye fil skal træde i stedet for.")
         submitted = st.form_submit_button("Tilføj og indeksér", type="primary", icon=":material/upload_file:")
     if submitted:
         st.session_state.upload_outcome = None
+        st.session_state.upload_pending = None
         if file is None:
             st.session_state.upload_outcome = UploadOutcome(False, "Vælg en fil først.")
         else:
-            entry, refused = stage(s, file.name, file.getvalue(), title=title, kind=kind, body=body or "", on=on)
-            if refused is not None:
-                st.session_state.upload_outcome = refused
+            request = {"filename": file.name, "data": file.getvalue(), "title": title, "kind": kind,
+                       "body": body or "", "on": on, "replaces": replaces or ""}
+            changes = update_changes(s, file.name, request["data"], title=title, kind=kind, body=body or "", on=on)
+            if changes:  # the same file with other details: ask before changing the indexed document
+                st.session_state.upload_pending = request | {"changes": changes}
             else:
-                job = jobs.start(file.name, lambda progress: index_staged(s, entry, file.name, progress),
-                                 lambda exc: UploadOutcome(False, f"{Path(file.name).name}: kunne ikke indekseres "
-                                                                  f"({' '.join(str(exc).split())})."))
-                st.session_state.setdefault("upload_jobs", []).append(job.id)
+                start_upload(s, request)
+    ask_before_update(s)
     outcome: UploadOutcome | None = st.session_state.get("upload_outcome")
     if outcome is not None:
         show_outcome(outcome)
     show_jobs()
-    uploads = {k: v for k, v in resources.assistant().index.documents.items() if k.startswith("upload-")}
-    if uploads:
-        st.markdown("**Tilføjede dokumenter**")
-        for doc_id, d in sorted(uploads.items(), key=lambda kv: kv[1].get("date", ""), reverse=True):
-            st.markdown(md_escape(f"• {d.get('title', doc_id)} – {kind_label(d.get('kind', ''))}, "
-                                  f"{d.get('body', '') or 'intet organ'}, {date_dk(d.get('date'))}"))
+    manage_uploads(s, uploads)
+
+
+def start_upload(s: Settings, request: dict) -> None:
+    """Stage the file and index it in the background (the page shows the job's progress and outcome)."""
+    name = request["filename"]
+    entry, refused = stage(s, name, request["data"], title=request["title"], kind=request["kind"],
+                           body=request["body"], on=request["on"])
+    if refused is not None:
+        st.session_state.upload_outcome = refused
+        return
+    job = jobs.start(name, lambda progress: index_staged(s, entry, name, progress, replaces=request["replaces"]),
+                     lambda exc: UploadOutcome(False, f"{Path(name).name}: kunne ikke indekseres "
+                                                      f"({' '.join(str(exc).split())})."))
+    st.session_state.setdefault("upload_jobs", []).append(job.id)
+
+
+def ask_before_update(s: Settings) -> None:
+    """The same file uploaded again with another title, type, body or date: show old and new, change only on yes."""
+    pending = st.session_state.get("upload_pending")
+    if not pending:
+        return
+    with st.container(border=True, key="upload_confirm_box"):
+        st.warning(md_escape(f"{Path(pending['filename']).name} er allerede tilføjet med andre oplysninger. "
+                             "Vil du opdatere dokumentet?"), icon=":material/help:")
+        st.table([{"Felt": f, "Nu": a, "Nyt": b} for f, a, b in pending["changes"]])
+        yes, no = st.columns(2)
+        if yes.button("Ja, opdatér dokumentet", key="upload_update_yes", type="primary"):
+            st.session_state.upload_pending = None
+            start_upload(s, pending)
+            st.rerun()
+        if no.button("Nej, behold det som det er", key="upload_update_no"):
+            st.session_state.upload_pending = None
+            st.session_state.upload_outcome = UploadOutcome(True, "Intet er ændret; dokumentet har sine gamle "
+                                                                  "oplysninger.")
+            st.rerun()
+
+
+def manage_uploads(s: Settings, uploads: dict[str, dict]) -> None:
+    """The uploaded documents, each with a button that removes it (after a yes)."""
+    if not uploads:
+        return
+    st.subheader("Tilføjede dokumenter")
+    st.caption("Et tilføjet dokument kan erstattes (vælg det under «Erstatter» ovenfor) eller fjernes. Når det "
+               "fjernes, forsvinder dets tekststykker og punkter fra søgning og Sager og beslutninger.")
+    confirm = st.session_state.get("upload_remove")
+    for doc_id, d in sorted(uploads.items(), key=lambda kv: kv[1].get("date", ""), reverse=True):
+        row = st.container(border=True, key=f"upload_row_{doc_id}")
+        text, button = row.columns([5, 1], vertical_alignment="center")
+        text.markdown(md_escape(f"{d.get('title', doc_id)} – {kind_label(d.get('kind', ''))}, "
+                                f"{d.get('body', '') or 'intet organ'}, {date_dk(d.get('date'))}"))
+        if button.button("Fjern", key=f"remove_{doc_id}", icon=":material/delete:"):
+            st.session_state.upload_remove = confirm = doc_id
+        if confirm == doc_id:
+            row.warning(md_escape(f"Fjern «{d.get('title', doc_id)}» fra indekset? Svar kan så ikke længere "
+                                  "bygge på det."))
+            yes, no = row.columns(2)
+            if yes.button("Ja, fjern det", key=f"remove_yes_{doc_id}", type="primary"):
+                st.session_state.upload_remove = None
+                with st.spinner("Fjerner dokumentet og bygger indekset uden det …"):
+                    st.session_state.upload_outcome = remove_document(s, doc_id)
+                st.rerun()
+            if no.button("Annullér", key=f"remove_no_{doc_id}"):
+                st.session_state.upload_remove = None
+                st.rerun()
 
 
 def show_outcome(outcome: UploadOutcome) -> None:

@@ -1,0 +1,154 @@
+"""Document management on a real store: remove and replace uploads (chunks, vectors and register items go with
+them, in one build-aside-and-swap), and the same file again with other details is changed only when asked."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ingest.index import BuildRefused, build_index, read_current
+from ingest.pipeline import recorded_uploads, stage_upload
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+UNIQUE = "rødhalsgåsehuset"
+AGENDA = f"""Dagsorden for Socialudvalget
+
+Punkt 1 Godkendelse af dagsorden
+Dagsordenen forelægges til godkendelse.
+
+Punkt 2 Etablering af {UNIQUE}
+Forvaltningen foreslår at etablere {UNIQUE}, et botilbud for unge voksne med autisme.
+{UNIQUE} åbner med seks pladser den 1. januar 2027.
+"""
+
+
+def add(store: Path, text: str = AGENDA, name: str = "socialudvalget.txt", on: date = date(2026, 5, 4), **kw):
+    entry = stage_upload(store, name, text.encode("utf-8"), title=kw.get("title", "Socialudvalget 4.5.2026"),
+                         kind=kw.get("kind", "agenda"), body="", on=on)
+    report = build_index(CORPUS, store, "e5-small", add=[entry])
+    assert entry.id in report.added, report.failed
+    return entry, report
+
+
+def register_docs(store: Path) -> set[str]:
+    build = read_current(store)["build_id"]
+    with sqlite3.connect(store / "builds" / build / "register.sqlite") as con:
+        return {r[0] for r in con.execute("SELECT doc_id FROM items")}
+
+
+def chunk_docs(store: Path) -> set[str]:
+    build = read_current(store)["build_id"]
+    lines = (store / "builds" / build / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+    return {json.loads(line)["doc_id"] for line in lines}
+
+
+def cited_docs(store: Path, question: str) -> set[str]:
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    answer = Assistant(load_settings(store_dir=store, corpus_dir=CORPUS).with_(llm_provider="none")).ask(question)
+    return {c["doc_id"] for c in answer.to_dict()["citations"]}
+
+
+def test_removing_an_upload_takes_its_chunks_vectors_items_and_answers(store_copy):
+    entry, _ = add(store_copy)
+    assert entry.id in register_docs(store_copy) and entry.id in chunk_docs(store_copy)
+    assert entry.id in cited_docs(store_copy, f"Hvornår åbner {UNIQUE}?")
+    before = read_current(store_copy)["build_id"]
+
+    report = build_index(CORPUS, store_copy, "e5-small", remove=[entry.id])
+    assert report.removed == 1 and report.embedded == 0
+    current = read_current(store_copy)
+    assert current["build_id"] != before and entry.id not in current["documents"]
+    assert entry.id not in register_docs(store_copy) and entry.id not in chunk_docs(store_copy)
+    assert entry.id not in recorded_uploads(store_copy)
+    assert not (store_copy / "uploads" / entry.file).exists()
+    from ingest.index import chroma_client, open_collection
+
+    coll = open_collection(chroma_client(store_copy, current["build_id"]), current["collection"])
+    assert coll.get(where={"doc_id": entry.id})["ids"] == []
+    assert entry.id not in cited_docs(store_copy, f"Hvornår åbner {UNIQUE}?")
+
+
+@pytest.mark.parametrize("doc_id, says", [
+    ("upload-findes-ikke", "there is no document 'upload-findes-ikke'"),
+    ("org-2023", "'org-2023' is a corpus document"),
+])
+def test_removing_an_unknown_or_corpus_document_is_refused(store_copy, doc_id, says):
+    before = read_current(store_copy)
+    with pytest.raises(BuildRefused) as exc:
+        build_index(CORPUS, store_copy, "e5-small", remove=[doc_id])
+    assert says in str(exc.value) and "\n" not in str(exc.value)
+    assert read_current(store_copy) == before
+
+
+def test_removing_the_last_document_is_refused(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.yaml").write_text("documents: []\n", encoding="utf-8")
+    store = tmp_path / "store"
+    entry = stage_upload(store, "eneste.txt", AGENDA.encode(), title="Eneste", kind="agenda", body="",
+                         on=date(2026, 5, 4))
+    build_index(corpus, store, "e5-small", add=[entry])
+    with pytest.raises(BuildRefused, match="it is the last document"):
+        build_index(corpus, store, "e5-small", remove=[entry.id])
+    assert entry.id in read_current(store)["documents"]
+
+
+def test_replacing_an_upload_is_one_build(store_copy):
+    old, _ = add(store_copy)
+    new = stage_upload(store_copy, "socialudvalget-rettet.txt", AGENDA.replace("seks", "otte").encode(),
+                       title="Socialudvalget 4.5.2026 (rettet)", kind="agenda", body="", on=date(2026, 5, 4))
+    report = build_index(CORPUS, store_copy, "e5-small", add=[new], remove=[old.id])
+    assert report.added == [new.id] and report.removed == 1
+    docs = read_current(store_copy)["documents"]
+    assert new.id in docs and old.id not in docs
+    assert set(recorded_uploads(store_copy)) == {new.id}
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+def cli(capsys, *argv) -> tuple[int, str, str]:
+    from assistant.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_remove_and_its_one_line_errors(store_copy, tmp_path, capsys):
+    f = tmp_path / "socialudvalget.txt"
+    f.write_text(AGENDA, encoding="utf-8")
+    store = ["--store", str(store_copy), "--corpus", str(CORPUS)]
+    code, _, err = cli(capsys, "ingest", str(f), "--kind", "agenda", "--date", "2026-05-04", "--quiet", *store)
+    assert code == 0, err
+    doc_id = next(iter(recorded_uploads(store_copy)))
+
+    code, _, err = cli(capsys, "remove", "upload-findes-ikke", *store)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "no document 'upload-findes-ikke'" in err
+    assert doc_id in err  # the line names the uploaded documents there are
+    code, _, err = cli(capsys, "remove", doc_id, *store)
+    assert code == 0 and f"removed {doc_id}" in err
+    assert doc_id not in read_current(store_copy)["documents"]
+
+
+def test_cli_same_file_with_another_date_asks_for_update(store_copy, tmp_path, capsys):
+    f = tmp_path / "socialudvalget.txt"
+    f.write_text(AGENDA, encoding="utf-8")
+    store = ["--store", str(store_copy), "--corpus", str(CORPUS), "--quiet"]
+    assert cli(capsys, "ingest", str(f), "--kind", "agenda", "--date", "2026-05-04", *store)[0] == 0
+    doc_id = next(iter(recorded_uploads(store_copy)))
+
+    code, _, err = cli(capsys, "ingest", str(f), "--kind", "agenda", "--date", "2026-06-01", *store)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "date '2026-05-04' -> '2026-06-01'" in err and "--update" in err
+    assert read_current(store_copy)["documents"][doc_id]["date"] == "2026-05-04"
+
+    code, _, err = cli(capsys, "ingest", str(f), "--kind", "agenda", "--date", "2026-06-01", "--update", *store)
+    assert code == 0, err
+    assert read_current(store_copy)["documents"][doc_id]["date"] == "2026-06-01"
+    assert recorded_uploads(store_copy)[doc_id].date == date(2026, 6, 1)
