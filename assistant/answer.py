@@ -96,8 +96,6 @@ class AnswerPart:
 
 def attach(out: Answer, *parts: AnswerPart) -> Answer:
     """Join parts into the answer: one citation per passage, markers renumbered to the joined list."""
-    from assistant.citations import renumber
-
     texts = [out.answer] if out.answer else []
     for part in parts:
         mapping = {}
@@ -115,3 +113,8 @@ def attach(out: Answer, *parts: AnswerPart) -> Answer:
     out.answer = "\n".join(texts)
     out.abstained = bool(parts) and all(p.abstained for p in parts)
     return out
+
+
+def renumber(text: str, mapping: dict[int, int]) -> str:
+    """Citation markers [n] renumbered by mapping (numbers not in it stay)."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)

@@ -1,11 +1,10 @@
 """Citations: a quote of an indexed chunk, one citation per passage, numbered as they appear."""
 from __future__ import annotations
 
-import re
 
-from assistant.answer import Citation
-from ingest.chunk import Chunk
+from assistant.answer import Citation, renumber  # noqa: F401 - renumber lives with the answer it joins
 from ingest.clean import normalize_ws
+from ingest.text import Chunk
 
 MERGE_GAP = 500  # two quotes of one passage closer than this become one quote spanning both
 
@@ -58,7 +57,3 @@ def find_quote(chunks, doc_id: str, quote: str, section: str = "") -> Chunk | No
 
 def markers(numbers) -> str:
     return "".join(f"[{n}]" for n in sorted(set(numbers)))
-
-
-def renumber(text: str, mapping: dict[int, int]) -> str:
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)

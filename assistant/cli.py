@@ -368,7 +368,7 @@ def _one_line(exc: Exception) -> str:
     import sqlite3
 
     from ingest.embeddings import EmbeddingConfigError
-    from ingest.index import IndexError_
+    from ingest.layout import IndexError_
 
     # Our own errors (and RuleInputError, bad dates, bad settings: ValueErrors) already carry a sentence.
     if isinstance(exc, (UsageError, IndexError_, EmbeddingConfigError, ValueError)):

@@ -12,7 +12,7 @@ from assistant.factcheck import disagreements, unsupported, wrong_language
 from assistant.modelrun import MODEL_ROUTED, MODEL_WRITTEN, ModelRun
 from assistant.planner import call_rule, rule_call
 from ingest.clean import normalize_ws
-from ingest.keyword import tokenize
+from ingest.text import tokenize
 
 
 class Composer:

@@ -12,7 +12,7 @@ from assistant.spans import Span, answer_type, best_span, focus_terms, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short
-from ingest.keyword import tokenize
+from ingest.text import tokenize
 
 
 class Evidence:
@@ -27,8 +27,8 @@ class Evidence:
         return CitationList(lambda cid: self.index.chunks[cid].text)
 
     def idf(self, term: str) -> float:
-        n = len(self.index.keyword.ids) or 1
-        df = len(self.index.keyword.postings.get(term, ())) or n
+        n = self.index.keyword.n or 1
+        df = self.index.keyword.df(term) or n
         return math.log(1 + n / df)
 
     def terms(self, question: str) -> set[str]:
@@ -37,7 +37,7 @@ class Evidence:
         from assistant.glossary import expand_query
 
         tokens = tokenize(expand_query(question))
-        return (set(tokens) | _spelled_as_indexed(tokens, self.index.keyword.postings)) - GENERIC
+        return (set(tokens) | _spelled_as_indexed(tokens, self.index.keyword)) - GENERIC
 
     # --- rule results ----------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ class Evidence:
         """The rule's own wording, with its source quotes cited."""
         cites, marks, notes = self.citations(), [], []
         for rc in result.get("citations", []):
-            chunk = find_quote(self.index.chunks.values(), rc["doc_id"], rc["quote"], rc.get("section", ""))
+            chunk = self.find_quote(rc["doc_id"], rc["quote"], rc.get("section", ""))
             if chunk is None:
                 notes.append(f"source quote of {result['tool']} not found in the index: {rc['doc_id']}")
                 continue
@@ -72,12 +72,12 @@ class Evidence:
         """Question words the documents never use, not even misspelt or as parts of a hyphenated compound."""
         import difflib
 
-        postings = self.index.keyword.postings
+        keyword = self.index.keyword
         out = []
         for t in sorted(set(tokenize(question)) - GENERIC):
-            if t in postings or t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
+            if t in keyword or t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
                 continue
-            if _compound(t, postings) or difflib.get_close_matches(t, postings.keys(), n=1, cutoff=0.8):
+            if _compound(t, keyword) or difflib.get_close_matches(t, keyword.vocabulary(), n=1, cutoff=0.8):
                 continue
             out.append(t)
         return out
@@ -89,13 +89,13 @@ class Evidence:
         from assistant.glossary import expand_query
 
         terms = set(tokenize(expand_query(question, replace=True))) - GENERIC
-        postings = self.index.keyword.postings
-        n = len(self.index.keyword.ids) or 1
+        keyword = self.index.keyword
+        n = keyword.n or 1
 
         unseen = math.log(1 + n) if lang == "da" else math.log(1 + n) / 2
 
         def weight(t: str) -> float:
-            return self.idf(t) if t in postings else unseen
+            return self.idf(t) if t in keyword else unseen
 
         return max((weighted_coverage(terms, set(tokenize(h.chunk.context_text())), weight) for h in hits[:3]),
                    default=0.0)
@@ -161,10 +161,9 @@ class Evidence:
 
     def decisions_part(self, question: str, lang: str, rows: list[dict]) -> AnswerPart:
         cites, lines = self.citations(), []
-        chunks = self.index.chunks.values()
         for r in rows[:5]:
             cit = r["citation"]
-            chunk = find_quote(chunks, cit["doc_id"], cit["quote"], r["item_no"])
+            chunk = self.find_quote(cit["doc_id"], cit["quote"], r["item_no"])
             mark = f" [{cites.add(chunk, cit['quote'])}]" if chunk is not None else ""
             when = date_short(r["meeting_date"])
             verbs = ", ".join(x["verb"] for x in r.get("recommendations", []))
@@ -186,7 +185,7 @@ class Evidence:
             "The documents hold no minutes, so the outcome of the meetings is not recorded.")
         # What the top item's case description says, quoted: the background a reader asks for.
         top = rows[0]
-        item_hits = [Hit(c, 1.0) for c in chunks if c.doc_id == top["doc_id"] and c.section == top["item_no"]]
+        item_hits = [Hit(c, 1.0) for c in self.index.chunks.of_document(top["doc_id"]) if c.section == top["item_no"]]
         cited = {c.chunk_id for c in cites.items}
         details = []
         for h, s in self.spans(question, [h for h in item_hits if h.chunk.id not in cited], n=2)[:1]:
@@ -212,7 +211,8 @@ class Evidence:
         return cite(chunk, quote)
 
     def find_quote(self, doc_id: str, quote: str, section: str = ""):
-        return find_quote(self.index.chunks.values(), doc_id, quote, section)
+        """The cited chunk, read from the one document the citation names (not a scan of the index)."""
+        return find_quote(self.index.chunks.of_document(doc_id), doc_id, quote, section)
 
     @staticmethod
     def add_citation(out, citation) -> int:
@@ -239,30 +239,30 @@ class Evidence:
         return attach(out, self.decisions_part(out.question, out.language, rows))
 
 
-def _spelled_as_indexed(tokens: list[str], postings) -> set[str]:
+def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
     """Indexed words for question words the index lacks: a close spelling (one or two letters off), or two
     neighbouring words written apart that the documents write as one."""
     import difflib
 
     out: set[str] = set()
     for i, t in enumerate(tokens):
-        if t in postings or len(t) < 4 or not t.isalpha():
+        if t in keyword or len(t) < 4 or not t.isalpha():
             continue
-        close = difflib.get_close_matches(t, postings.keys(), n=1, cutoff=0.85)
+        close = difflib.get_close_matches(t, keyword.vocabulary(), n=1, cutoff=0.85)
         if close:
             out.add(close[0])
         if i + 1 < len(tokens):
             joined = t + tokens[i + 1]
-            if joined in postings:
+            if joined in keyword:
                 out.add(joined)
     return out
 
 
-def _compound(term: str, postings) -> bool:
+def _compound(term: str, vocabulary) -> bool:
     """A Danish compound of two indexed words ("kapacitetsmodel" = kapacitet(s) + model)."""
     for i in range(4, len(term) - 3):
         left, right = term[:i], term[i:]
-        if (left in postings or (left.endswith("s") and left[:-1] in postings)) and right in postings:
+        if (left in vocabulary or (left.endswith("s") and left[:-1] in vocabulary)) and right in vocabulary:
             return True
     return False
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from assistant.slots import BadDate, detect_language, extract_dates, strip_dates
 from ingest.clean import normalize_ws
-from ingest.keyword import tokenize
+from ingest.text import tokenize
 
 # --- checking the model's text against a rule result ---------------------------------------------------------
 

@@ -11,7 +11,7 @@ from assistant.router import RULE_TOOLS, TOOL_WORDS, Route, route
 from assistant.slots import Slots, prepare, read_slots
 from assistant.wording import date_note, frame_yes_no, ignored_note
 from ingest.dates import date_short
-from ingest.keyword import tokenize
+from ingest.text import tokenize
 
 # Words that point at a source rather than a topic ("ifølge organiseringen fra 2019").
 META = set(tokenize("ifølge according organisering organiseringen notat notatet note forord forordet dokument "

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 from assistant.glossary import expand_query
 from assistant.store import LiveIndex
-from ingest.chunk import Chunk
+from ingest.text import Chunk, tokenize
 
 RRF_K = 60
 MODES = ("hybrid", "dense", "keyword")
@@ -37,7 +39,8 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
 
-    def allows(self, c: Chunk) -> bool:
+    def allows(self, c) -> bool:
+        """c: a Chunk, or the DocumentInfo of its document (the fields are the same)."""
         if self.kinds and c.kind not in self.kinds:
             return False
         if self.bodies and c.body.lower() not in {b.lower() for b in self.bodies}:
@@ -67,8 +70,8 @@ class Hit:
                 "keyword_score": None if self.keyword_score is None else round(self.keyword_score, 3)}
 
 
-def in_force_weight(c: Chunk, as_of: date | None) -> float:
-    """Prefer documents in force on the date; a document dated after it did not exist yet."""
+def in_force_weight(c, as_of: date | None) -> float:
+    """Prefer documents in force on the date; a document dated after it did not exist yet (c: Chunk or DocumentInfo)."""
     if as_of is None:
         return 1.0
     if date.fromisoformat(c.date) > as_of and not (c.valid_from and date.fromisoformat(c.valid_from) <= as_of):
@@ -80,11 +83,29 @@ def in_force_weight(c: Chunk, as_of: date | None) -> float:
     return 1.0
 
 
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _dense_pool() -> ThreadPoolExecutor:
+    """Threads for the dense search, which runs while the keyword search runs in the asking thread."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dense-search")
+    return _pool
+
+
 class Retriever:
     def __init__(self, index: LiveIndex, dense_weight: float = 1.0, keyword_weight: float = 1.0):
         self.index = index
         self.dense_weight = dense_weight
         self.keyword_weight = keyword_weight
+
+    def _indexed(self, term: str) -> bool:
+        """Whether a query expansion term occurs in the index at all: an unknown one only costs look-ups."""
+        return any(t in self.index.keyword for t in tokenize(term))
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None, as_of: date | None = None,
                mode: str = "hybrid") -> list[Hit]:
@@ -92,18 +113,24 @@ class Retriever:
             raise ValueError(f"Unknown retrieval mode '{mode}'; use one of {', '.join(MODES)}.")
         filters = filters or Filters()
         allowed = None
-        if not filters.empty or as_of is not None:
-            allowed = {cid for cid, c in self.index.chunks.items()
-                       if filters.allows(c) and in_force_weight(c, as_of) > 0}
-        query = expand_query(question)
+        if not filters.empty or as_of is not None:  # filters and dates are per document
+            allowed = {d for d, info in self.index.document_info().items()
+                       if filters.allows(info) and in_force_weight(info, as_of) > 0}
         depth = max(k * 4, 20)
-        dense = (self.index.dense_search(expand_query(embedding_text(question)), depth, allowed)
-                 if mode in ("hybrid", "dense") else [])
-        keyword = self.index.keyword.search(query, depth, allowed) if mode in ("hybrid", "keyword") else []
+        dense_future = None
+        if mode in ("hybrid", "dense"):
+            dense_query = expand_query(embedding_text(question), keep=self._indexed)
+            dense_future = _dense_pool().submit(self.index.dense_search, dense_query, depth, allowed)
+        try:
+            keyword = (self.index.keyword_search(expand_query(question, keep=self._indexed), depth, allowed)
+                       if mode in ("hybrid", "keyword") else [])
+        finally:
+            dense = dense_future.result() if dense_future is not None else []
+        chunks = self.index.chunks.many([cid for results in (dense, keyword) for cid, _ in results])
         fused: dict[str, Hit] = {}
         for weight, results, kind in ((self.dense_weight, dense, "dense"), (self.keyword_weight, keyword, "keyword")):
             for rank, (cid, score) in enumerate(results, start=1):
-                hit = fused.setdefault(cid, Hit(self.index.chunks[cid], 0.0))
+                hit = fused.setdefault(cid, Hit(chunks[cid], 0.0))
                 hit.score += weight / (RRF_K + rank)
                 hit.ranks[kind] = rank
                 if kind == "dense":

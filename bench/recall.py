@@ -72,7 +72,7 @@ def by_group(work: Path, scale_tag: str) -> dict:
     from assistant.api import Assistant
     from assistant.config import load_settings
     from bench import recipe
-    from bench.child import case_date, is_rule, load_cases
+    from bench.cases import case_date, is_rule, load_cases
     from evals import metrics
 
     corpus, store, persist = (work / f"{n}-{scale_tag}" for n in ("corpus", "store", "recipe"))

@@ -107,8 +107,7 @@ def measure_size(scale: float, args, out_dir: Path) -> dict:
     log(f"{t}: fresh store sharing the cache: {result['ingest_shared_cache']['seconds']:.1f} s, "
         f"{result['ingest_shared_cache']['embedded']} embedded")
 
-    chunks = store / "builds" / ingest["build_id"] / "chunks.jsonl"
-    engine, _ = child("engine", "--chunks", str(chunks), "--sample", str(args.engine_sample))
+    engine, _ = child("engine", "--store", str(store), "--sample", str(args.engine_sample))
     result["engine_alone"] = engine
     log(f"{t}: engine alone {engine['chunks_per_s']:.2f} chunks/s on {engine['chunks']} chunks")
 

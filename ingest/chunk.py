@@ -3,54 +3,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ingest.agenda import flat_headings
 from ingest.manifest import DocumentEntry
+from ingest.text import AGENDA_ITEM as _ITEM
+from ingest.text import Chunk  # noqa: F401 - the chunker makes them; kept importable from here
 
 MAX_CHARS = 1200
 OVERLAP_CHARS = 200
 
-_ITEM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 _PART = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 # A line ending in one of these words continues on the next line: it is prose, not a heading.
 _CONTINUES = {"og", "i", "af", "på", "til", "for", "med", "som", "at", "de", "der", "en", "et", "om", "samt",
               "eller", "fra", "ved", "under", "over", "hvor", "the", "of", "and", "in", "to"}
 _BULLET = re.compile(r"^[•\-–o*]\s")
-
-
-@dataclass(frozen=True)
-class Chunk:
-    id: str
-    doc_id: str
-    title: str
-    kind: str
-    body: str
-    date: str
-    valid_from: str
-    valid_to: str
-    section: str  # agenda item number ("1.8") or "" for headed sections
-    section_title: str
-    part: str  # enclosing part of an agenda ("Beslutningspunkter"), else ""
-    position: int
-    text: str
-    source: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @property
-    def label(self) -> str:
-        """How a citation names the passage: '<body> dagsorden 27.2.2026, pkt. 1.8 …'."""
-        if self.section:
-            return f"{self.title}, pkt. {self.section} {self.section_title}".strip()
-        return f"{self.title}, {self.section_title}".strip(", ")
-
-    def context_text(self) -> str:
-        """The passage with its context, as embedded and keyword-indexed."""
-        head = f"{self.title} ({self.body}, {self.date})" if self.body else f"{self.title} ({self.date})"
-        sec = f"{self.section} {self.section_title}".strip()
-        return f"{head}\n{sec}\n{self.text}"
 
 
 @dataclass

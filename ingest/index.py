@@ -1,18 +1,13 @@
-"""The index: Chroma vectors + Danish keyword index + decision register, built aside and swapped in.
+"""The index writer: Chroma vectors + Danish keyword index + decision register, built aside and swapped in.
 
-Layout of a store folder:
-  current.json          which build is live, which embedding model built it, which documents it holds
-  builds/<id>/          chunks.jsonl, keyword.json, register.sqlite, chroma/ (embedded mode)
-  embeddings.sqlite     embedding cache keyed by model and content hash: unchanged text is never re-embedded
-  uploads/              uploaded documents and their manifest
-A new build is written beside the live one and made live by one atomic rename of current.json,
-so a crash or kill mid-ingest leaves the previous index usable.
+Where each part of a build lives is `ingest/layout.py`'s business; this module builds a new build there and
+makes it live by one atomic rename of current.json, so a crash or kill mid-ingest leaves the previous index usable.
+Unchanged text is never re-embedded: vectors are cached by model and content hash in embeddings.sqlite.
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
@@ -23,38 +18,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from ingest.chunk import Chunk
-from ingest.keyword import KeywordIndex
+from ingest import layout
+from ingest.layout import (CURRENT, IndexError_, IndexMissing, ModelMismatch,  # noqa: F401 - kept importable here
+                           StoreUnusable, check_store_dir, chroma_client, open_collection, read_current)
 from ingest.loaders import LoadError
 from ingest.manifest import DocumentEntry
 from ingest.pipeline import (LoadedDocument, Problem, drop_uploads, find_sources, forget_uploads, load_document,
                              record_uploads)
+from ingest.text import Chunk
 
 if TYPE_CHECKING:
     import numpy as np
 
-CURRENT = "current.json"
 EMBED_BATCH = 32
-
-
-class IndexError_(RuntimeError):
-    """The index is missing or unusable; the message tells the user what to do."""
-
-
-class IndexMissing(IndexError_):
-    pass
-
-
-class ModelMismatch(IndexError_):
-    pass
 
 
 class BuildRefused(IndexError_):
     """A build that would drop documents it cannot see; the live index stays as it was."""
-
-
-class StoreUnusable(IndexError_):
-    """The store folder cannot be read or written as needed (a file, no permission, a corrupt current.json)."""
 
 
 @dataclass
@@ -125,9 +105,11 @@ def pipeline_version() -> str:
     import ingest.clean
     import ingest.keyword
     import ingest.register
+    import ingest.text
 
     h = hashlib.sha256()
-    for module in (ingest.clean, ingest.chunk, ingest.keyword, ingest.agenda, ingest.register, ingest.capacity):
+    for module in (ingest.clean, ingest.chunk, ingest.text, ingest.keyword, ingest.agenda, ingest.register,
+                   ingest.capacity, layout):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:16]
 
@@ -138,24 +120,6 @@ def text_hash(text: str) -> str:
 
 # --- vector store ----------------------------------------------------------------------------------
 
-def chroma_client(store_dir: Path, build_id: str, host: str = "", port: int = 8000):
-    """Embedded PersistentClient per build, or one Chroma server (`chroma run`) when a host is set."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if host:
-        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
-    return chromadb.PersistentClient(path=str(Path(store_dir) / "builds" / build_id / "chroma"), settings=chroma_settings)
-
-
-def open_collection(client, name: str, create: bool = False):
-    """A build's collection through chromadb alone (no LangChain wrapper): its vectors are always ours."""
-    if create:
-        return client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
-    return client.get_collection(name, embedding_function=None)
-
-
 def chunk_metadata(c: Chunk) -> dict:
     return {
         "doc_id": c.doc_id, "title": c.title, "kind": c.kind, "body": c.body, "date": c.date,
@@ -165,36 +129,6 @@ def chunk_metadata(c: Chunk) -> dict:
 
 
 # --- build -----------------------------------------------------------------------------------------
-
-def check_store_dir(store_dir: Path) -> None:
-    """A --store that names a file, or a store we may not enter, is one clear sentence, not a traceback."""
-    store_dir = Path(store_dir)
-    if store_dir.exists() and not store_dir.is_dir():
-        raise StoreUnusable(f"{store_dir} is a file, not an index folder: give --store a folder (or a new name).")
-    if store_dir.is_dir() and not os.access(store_dir, os.R_OK | os.X_OK):
-        raise StoreUnusable(f"The index folder {store_dir} cannot be read (permission denied): "
-                            "fix its permissions or give another --store.")
-
-
-def read_current(store_dir: Path, strict: bool = True) -> dict | None:
-    """The live build's record; a corrupt one raises StoreUnusable (strict) or counts as no index (a rebuild)."""
-    check_store_dir(store_dir)
-    p = Path(store_dir) / CURRENT
-    if not p.exists():
-        return None
-    try:
-        record = json.loads(p.read_text(encoding="utf-8"))
-        if not isinstance(record, dict) or not isinstance(record.get("build_id"), str):
-            raise ValueError("no build_id")
-        return record
-    except PermissionError:
-        raise StoreUnusable(f"{p} cannot be read (permission denied): fix the store's permissions.") from None
-    except (OSError, ValueError):
-        if not strict:
-            return None
-        raise StoreUnusable(f"{p} is corrupt: run `assistant ingest --force` to build a new index "
-                            "(the documents are kept).") from None
-
 
 @contextmanager
 def store_lock(store_dir: Path) -> Iterator[None]:
@@ -217,14 +151,11 @@ def store_lock(store_dir: Path) -> Iterator[None]:
 def _previous_chunks(store_dir: Path, current: dict | None) -> dict[str, list[Chunk]]:
     if not current:
         return {}
-    path = Path(store_dir) / "builds" / current["build_id"] / "chunks.jsonl"
     out: dict[str, list[Chunk]] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-        for line in lines:
-            c = Chunk(**json.loads(line))
+        for c in layout.read_chunks(store_dir, current["build_id"]):
             out.setdefault(c.doc_id, []).append(c)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, sqlite3.Error):
         return {}  # a damaged build: its documents are read again from their files
     return out
 
@@ -292,6 +223,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         # A server on another port is another backend: its collections are not there.
         same_backend = current and current.get("chroma_host", "") == chroma_host
         same_backend = same_backend and current.get("pipeline") == pipeline_version() and (
+            current.get("format") == layout.FORMAT) and (
             not chroma_host or current.get("chroma_port") == chroma_port)
         if (not force and current and current.get("embedding_model") == model and same_backend
                 and prev_docs == doc_table):  # same content and same details (a new date must reach the chunks)
@@ -321,9 +253,9 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         report.embedded = len(missing_unique)
 
         build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-        build_dir = store_dir / "builds" / build_id
+        build_dir = layout.build_dir(store_dir, build_id)
         build_dir.mkdir(parents=True)
-        collection = f"chunks_{build_id.replace('-', '_')}"
+        collection = layout.collection_name(build_id)
         client = chroma_client(store_dir, build_id, chroma_host, chroma_port)
         store = open_collection(client, collection, create=True)
         for start in range(0, len(chunks), 1000):
@@ -334,10 +266,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
                 documents=[c.text for c in part],
                 metadatas=[chunk_metadata(c) for c in part],
             )
-        with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
-            for c in chunks:
-                fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-        KeywordIndex.build([c.id for c in chunks], texts).save(build_dir / "keyword.json")
+        layout.write_tables(build_dir, chunks, texts)
         _build_register(build_dir, docs, previous_build=current)
         record = {
             "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -349,9 +278,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
         # never stalls later ingests); recorded before the swap, so no live build holds an unrecorded upload.
         record_uploads(store_dir, indexed_adds)
         forget_uploads(store_dir, remove)
-        tmp = store_dir / (CURRENT + ".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, store_dir / CURRENT)  # the swap: from here on the new build is live
+        layout.write_current(store_dir, record)  # the swap: from here on the new build is live
         _prune(store_dir, keep={build_id, (current or {}).get("build_id", "")}, host=chroma_host, port=chroma_port)
         forget_uploads(store_dir, remove, delete_files=True)  # after the swap: the live build no longer reads them
         report.build_id = build_id
@@ -374,17 +301,17 @@ def _build_register(build_dir: Path, docs: list[LoadedDocument], previous_build:
     except ImportError:  # register not installed in this checkout
         return
     items = [item for d in docs for item in extract_items(d.entry, d.cleaned)]
-    build_register(build_dir / "register.sqlite", items)
+    build_register(build_dir / layout.REGISTER_DB, items)
 
 
 def _prune(store_dir: Path, keep: set[str], host: str, port: int) -> None:
     """Drop builds other than the live one and the one before it (a reader may still hold it)."""
-    builds = Path(store_dir) / "builds"
+    builds = layout.builds_dir(store_dir)
     for d in builds.iterdir() if builds.exists() else []:
         if d.name not in keep:
             shutil.rmtree(d, ignore_errors=True)
             if host:
                 try:
-                    chroma_client(store_dir, d.name, host, port).delete_collection(f"chunks_{d.name.replace('-', '_')}")
+                    chroma_client(store_dir, d.name, host, port).delete_collection(layout.collection_name(d.name))
                 except Exception:  # noqa: BLE001 - already gone on the server
                     pass

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.capacity import capacity_changes
 from ingest.dates import MONTHS_DA
+from ingest.text import AGENDA_ITEM as _ITEM
 
 ITEM_TYPES = ("decision", "orientation", "discussion", "next_meetings", "other")
 STATUSES = ("proposal", "decided")
@@ -56,7 +57,6 @@ def _scope_patterns() -> tuple[tuple[str, ...], re.Pattern | None, str]:
 
 
 _SECTION = re.compile(r"^(\d{1,2})\.\s+([A-ZÆØÅ].{2,80})$")
-_ITEM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 _SUBHEADING = re.compile(r"^(Indstilling|Sagsfremstilling|Bilag|Beslutning)\s*(?::\s*(.*))?$", re.IGNORECASE)
 # The lead-in of an Indstilling for any body: "At <body>:", "Det indstilles, at <body>:".
 # At most six words and no sentence punctuation, so a recommendation written as prose ("at godkende …") is not one.

@@ -170,7 +170,7 @@ def test_cli_json_is_one_object_with_the_contract_fields(seed_store):
 
 @pytest.mark.parametrize("args,message", [
     (["ask", ""], "question is empty"),
-    (["ask", "Hvem er formand?", "--as-of", "2026-02-30"], "YYYY-MM-DD"),
+    (["ask", "Hvem er formand?", "--as-of", "2026-02-30"], "ÅÅÅÅ-MM-DD"),
     (["ask", "Hvem er formand?", "--store", "/nonexistent/store"], "run `assistant ingest` first"),
 ])
 def test_cli_bad_input_exits_2_with_one_line(seed_store, args, message):

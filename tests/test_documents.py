@@ -2,7 +2,6 @@
 them, in one build-aside-and-swap), and the same file again with other details is changed only when asked."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -41,9 +40,9 @@ def register_docs(store: Path) -> set[str]:
 
 
 def chunk_docs(store: Path) -> set[str]:
-    build = read_current(store)["build_id"]
-    lines = (store / "builds" / build / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-    return {json.loads(line)["doc_id"] for line in lines}
+    from ingest.layout import read_chunks
+
+    return {c.doc_id for c in read_chunks(store, read_current(store)["build_id"])}
 
 
 def cited_docs(store: Path, question: str) -> set[str]:

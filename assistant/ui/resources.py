@@ -34,7 +34,7 @@ def assistant() -> Assistant:
 def index_problem() -> str | None:
     """A one-sentence reason the index cannot be opened, or None when it can."""
     from ingest.embeddings import EmbeddingConfigError
-    from ingest.index import IndexError_, IndexMissing, ModelMismatch
+    from ingest.layout import IndexError_, IndexMissing, ModelMismatch
 
     try:
         assistant()

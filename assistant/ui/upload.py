@@ -219,7 +219,7 @@ def handle_upload(settings: Settings, filename: str, data: bytes, *, title: str,
 
 
 def _live(settings: Settings) -> str:
-    from ingest.index import IndexError_, read_current
+    from ingest.layout import IndexError_, read_current
 
     try:
         return (read_current(settings.store_dir) or {}).get("build_id", "")

@@ -1,0 +1,357 @@
+"""The index's build layout: the one module that knows where a build keeps what, and how to open it.
+
+Layout of a store folder:
+  current.json                 which build is live, its format, the embedding model that built it, its documents
+  builds/<id>/index.sqlite     the build's chunks (text and metadata), documents and keyword postings (BM25)
+  builds/<id>/register.sqlite  the decision register
+  builds/<id>/chroma/          the vectors (embedded mode; with a Chroma server they live there)
+  embeddings.sqlite            embedding cache keyed by model and content hash
+  uploads/                     uploaded documents and their manifest
+
+The writer (`ingest/index.py`) builds through `write_tables` and swaps with `write_current`; the read side opens
+a build with `Build` and reads one chunk or one term's postings at a time, never a whole file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.keyword import bm25, build_postings
+from ingest.text import Chunk, tokenize
+
+FORMAT = 2  # 1: chunks.jsonl + keyword.json; 2: index.sqlite
+CURRENT = "current.json"
+INDEX_DB = "index.sqlite"
+REGISTER_DB = "register.sqlite"
+CHROMA_DIR = "chroma"
+_FORMAT_1_CHUNKS = "chunks.jsonl"
+
+
+class IndexError_(RuntimeError):
+    """The index is missing or unusable; the message tells the user what to do."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class ModelMismatch(IndexError_):
+    pass
+
+
+class StoreUnusable(IndexError_):
+    """The store folder cannot be read or written as needed (a file, no permission, a corrupt current.json)."""
+
+
+# --- the store folder ------------------------------------------------------------------------------
+
+def check_store_dir(store_dir: Path) -> None:
+    """A --store that names a file, or a store we may not enter, is one clear sentence, not a traceback."""
+    store_dir = Path(store_dir)
+    if store_dir.exists() and not store_dir.is_dir():
+        raise StoreUnusable(f"{store_dir} is a file, not an index folder: give --store a folder (or a new name).")
+    if store_dir.is_dir() and not os.access(store_dir, os.R_OK | os.X_OK):
+        raise StoreUnusable(f"The index folder {store_dir} cannot be read (permission denied): "
+                            "fix its permissions or give another --store.")
+
+
+def read_current(store_dir: Path, strict: bool = True) -> dict | None:
+    """The live build's record; a corrupt one raises StoreUnusable (strict) or counts as no index (a rebuild)."""
+    check_store_dir(store_dir)
+    p = Path(store_dir) / CURRENT
+    if not p.exists():
+        return None
+    try:
+        record = json.loads(p.read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or not isinstance(record.get("build_id"), str):
+            raise ValueError("no build_id")
+        return record
+    except PermissionError:
+        raise StoreUnusable(f"{p} cannot be read (permission denied): fix the store's permissions.") from None
+    except (OSError, ValueError):
+        if not strict:
+            return None
+        raise StoreUnusable(f"{p} is corrupt: run `assistant ingest --force` to build a new index "
+                            "(the documents are kept).") from None
+
+
+def write_current(store_dir: Path, record: dict) -> None:
+    """Make a build live: one atomic rename, so a reader sees the old record or the new one, never half of one."""
+    tmp = Path(store_dir) / (CURRENT + ".tmp")
+    tmp.write_text(json.dumps({"format": FORMAT, **record}, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, Path(store_dir) / CURRENT)
+
+
+def builds_dir(store_dir: Path) -> Path:
+    return Path(store_dir) / "builds"
+
+
+def build_dir(store_dir: Path, build_id: str) -> Path:
+    return builds_dir(store_dir) / build_id
+
+
+def collection_name(build_id: str) -> str:
+    return f"chunks_{build_id.replace('-', '_')}"
+
+
+# --- the vectors -----------------------------------------------------------------------------------
+
+def chroma_client(store_dir: Path, build_id: str, host: str = "", port: int = 8000):
+    """Embedded PersistentClient per build, or one Chroma server (`chroma run`) when a host is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(build_dir(store_dir, build_id) / CHROMA_DIR), settings=chroma_settings)
+
+
+def open_collection(client, name: str, create: bool = False):
+    """A build's collection through chromadb alone (no LangChain wrapper): its vectors are always ours."""
+    if create:
+        return client.get_or_create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+    return client.get_collection(name, embedding_function=None)
+
+
+# --- index.sqlite: chunks, documents, keyword postings ---------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE chunks (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX chunks_doc ON chunks (doc_id, idx);
+CREATE TABLE documents (num INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, kind TEXT, body TEXT, date TEXT,
+                        valid_from TEXT, valid_to TEXT);
+CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL, postings BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+"""
+
+
+def write_tables(build: Path, chunks: list[Chunk], texts: list[str]) -> None:
+    """Write a new build's index.sqlite: chunk i is indexed for keywords by texts[i] (its context text)."""
+    postings, lengths = build_postings(texts)
+    doc_num: dict[str, int] = {}
+    for c in chunks:
+        doc_num.setdefault(c.doc_id, len(doc_num))
+    first = {c.doc_id: c for c in reversed(chunks)}
+    with closing(sqlite3.connect(build / INDEX_DB)) as db, db:
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?)",
+                       [(i, c.id, c.doc_id, json.dumps(c.to_dict(), ensure_ascii=False)) for i, c in enumerate(chunks)])
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)",
+                       [(n, d, first[d].kind, first[d].body, first[d].date, first[d].valid_from, first[d].valid_to)
+                        for d, n in doc_num.items()])
+        db.executemany("INSERT INTO terms VALUES (?,?,?)",
+                       [(t, len(p), array("i", [x for pair in p for x in pair]).tobytes()) for t, p in postings.items()])
+        db.executemany("INSERT INTO meta VALUES (?,?)", [
+            ("format", FORMAT), ("lengths", array("i", lengths).tobytes()),
+            ("doc_of", array("i", [doc_num[c.doc_id] for c in chunks]).tobytes())])
+
+
+def read_chunks(store_dir: Path, build_id: str) -> list[Chunk]:
+    """All chunks of a build in order, for the writer to carry documents over; reads format 1 builds too."""
+    build = build_dir(store_dir, build_id)
+    if (build / INDEX_DB).exists():
+        with closing(_connect(build / INDEX_DB)) as db:
+            return [Chunk(**json.loads(d)) for (d,) in db.execute("SELECT data FROM chunks ORDER BY idx")]
+    old = build / _FORMAT_1_CHUNKS
+    return [Chunk(**json.loads(line)) for line in old.read_text(encoding="utf-8").splitlines()] if old.exists() else []
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # A build never changes once written (a new ingest writes a new build), so it is opened read-only and
+    # immutable: no locks, no journal, nothing written, also on a read-only store.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What filters and the as-of date look at; the same for every chunk of a document."""
+    doc_id: str
+    kind: str
+    body: str
+    date: str
+    valid_from: str
+    valid_to: str
+
+
+class _Db:
+    """One read-only connection per thread: sqlite3 connections are not to be shared between threads."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+
+    def __call__(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = _connect(self.path)
+        return db
+
+
+class ChunkTable(Mapping):
+    """The build's chunks by id, read from SQLite on demand; iteration follows the build's order."""
+
+    def __init__(self, db: _Db, n: int):
+        self._db = db
+        self._n = n
+
+    def __getitem__(self, chunk_id: str) -> Chunk:
+        row = self._db().execute("SELECT data FROM chunks WHERE id=?", (chunk_id,)).fetchone()
+        if row is None:
+            raise KeyError(chunk_id)
+        return Chunk(**json.loads(row[0]))
+
+    def __contains__(self, chunk_id) -> bool:
+        return self._db().execute("SELECT 1 FROM chunks WHERE id=?", (chunk_id,)).fetchone() is not None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[str]:
+        return (cid for (cid,) in self._db().execute("SELECT id FROM chunks ORDER BY idx"))
+
+    def values(self) -> Iterator[Chunk]:  # type: ignore[override]
+        return (Chunk(**json.loads(d)) for (d,) in self._db().execute("SELECT data FROM chunks ORDER BY idx"))
+
+    def items(self) -> Iterator[tuple[str, Chunk]]:  # type: ignore[override]
+        return ((c.id, c) for c in self.values())
+
+    def many(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """The chunks of these ids (those that exist), in one query."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, Chunk] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = f"SELECT data FROM chunks WHERE id IN ({','.join('?' * len(part))})"
+            for (d,) in self._db().execute(q, part):
+                c = Chunk(**json.loads(d))
+                out[c.id] = c
+        return out
+
+    def of_document(self, doc_id: str) -> list[Chunk]:
+        """One document's chunks in order: what a citation of that document needs to read, and no more."""
+        rows = self._db().execute("SELECT data FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,))
+        return [Chunk(**json.loads(d)) for (d,) in rows]
+
+
+class KeywordTable:
+    """BM25 over the postings in index.sqlite: a search reads its own terms' postings and the passage lengths."""
+
+    def __init__(self, db: _Db, n: int):
+        self._db = db
+        self.n = n  # passages indexed
+        self._lengths: list[int] | None = None
+        self._doc_of: array | None = None
+        self._vocabulary: frozenset[str] | None = None
+        self._lock = threading.Lock()
+
+    def _meta(self) -> tuple[list[int], array]:
+        if self._lengths is None:
+            with self._lock:
+                if self._lengths is None:
+                    rows = dict(self._db().execute("SELECT key, value FROM meta WHERE key IN ('lengths','doc_of')"))
+                    doc_of = array("i")
+                    doc_of.frombytes(rows["doc_of"])
+                    lengths = array("i")
+                    lengths.frombytes(rows["lengths"])
+                    self._doc_of, self._lengths = doc_of, lengths.tolist()
+        return self._lengths, self._doc_of  # type: ignore[return-value]
+
+    def postings(self, term: str) -> list[tuple[int, int]] | None:
+        row = self._db().execute("SELECT postings FROM terms WHERE term=?", (term,)).fetchone()
+        if row is None:
+            return None
+        flat = array("i")
+        flat.frombytes(row[0])
+        return list(zip(flat[0::2], flat[1::2]))
+
+    def df(self, term: str) -> int:
+        """How many passages hold the (stemmed) term; 0 when none does."""
+        row = self._db().execute("SELECT df FROM terms WHERE term=?", (term,)).fetchone()
+        return row[0] if row else 0
+
+    def __contains__(self, term: str) -> bool:
+        if self._vocabulary is not None:
+            return term in self._vocabulary
+        return self.df(term) > 0
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every indexed term (read once, when a question needs the whole vocabulary, e.g. for misspellings)."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(t for (t,) in self._db().execute("SELECT term FROM terms"))
+        return self._vocabulary
+
+    def search(self, query: str, k: int = 20, allowed_docs: set[str] | None = None,
+               documents: Mapping[str, int] | None = None) -> list[tuple[str, float]]:
+        """The k best passages (chunk id, BM25 score); with allowed_docs, only passages of those documents."""
+        if not self.n:
+            return []
+        lengths, doc_of = self._meta()
+        ranked = bm25(set(tokenize(query)), self.postings, lengths)
+        if allowed_docs is not None:
+            nums = {documents[d] for d in allowed_docs if d in documents} if documents is not None else set()
+            ranked = [(i, s) for i, s in ranked if doc_of[i] in nums]
+        ranked = ranked[:k]
+        if not ranked:
+            return []
+        q = f"SELECT idx, id FROM chunks WHERE idx IN ({','.join('?' * len(ranked))})"
+        ids = dict(self._db().execute(q, [i for i, _ in ranked]))
+        return [(ids[i], s) for i, s in ranked]
+
+
+class Build:
+    """One build of the index opened for reading: chunks, keyword index, documents, register and vectors' place.
+
+    Opening reads one small table; chunks and postings are read per question, per hit.
+    """
+
+    def __init__(self, store_dir: Path, record: dict):
+        self.store_dir = Path(store_dir)
+        self.record = record
+        self.build_id = record["build_id"]
+        self.path = build_dir(store_dir, self.build_id)
+        self.register_path = self.path / REGISTER_DB
+        self.chroma_dir = self.path / CHROMA_DIR
+        db_path = self.path / INDEX_DB
+        if not db_path.exists():
+            if (self.path / _FORMAT_1_CHUNKS).exists() or record.get("format", 1) < FORMAT:
+                raise IndexMissing(f"The index in {self.store_dir} was built by an earlier version of the assistant "
+                                   "(format 1): run `assistant ingest --force` to rebuild it (embeddings are cached, "
+                                   "so this takes seconds).")
+            raise IndexMissing(f"The index in {self.store_dir} is incomplete (build {self.build_id} lacks {INDEX_DB}): "
+                               "run `assistant ingest --force` to build it again.")
+        if not os.access(db_path, os.R_OK):
+            raise StoreUnusable(f"The index in {self.store_dir} cannot be read (permission denied): "
+                                "fix the permissions of its files.")
+        self._db = _Db(db_path)
+        try:
+            (n,) = self._db().execute("SELECT count(*) FROM chunks").fetchone()
+            self._doc_rows = None
+        except sqlite3.Error:
+            raise StoreUnusable(f"The index in {self.store_dir} is damaged (build {self.build_id}): "
+                                "run `assistant ingest --force` to build it again.") from None
+        self.chunks = ChunkTable(self._db, n)
+        self.keyword = KeywordTable(self._db, n)
+        self._documents: dict[str, DocumentInfo] | None = None
+        self._doc_nums: dict[str, int] | None = None
+
+    def documents(self) -> dict[str, DocumentInfo]:
+        """The build's documents with the fields that filters and the as-of date use."""
+        if self._documents is None:
+            rows = self._db().execute("SELECT num, doc_id, kind, body, date, valid_from, valid_to FROM documents "
+                                      "ORDER BY num").fetchall()
+            self._doc_nums = {r[1]: r[0] for r in rows}
+            self._documents = {r[1]: DocumentInfo(*r[1:]) for r in rows}
+        return self._documents
+
+    def keyword_search(self, query: str, k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
+        if allowed_docs is not None:
+            self.documents()
+        return self.keyword.search(query, k, allowed_docs, self._doc_nums)

@@ -1,0 +1,79 @@
+"""Text pieces that ingest, rules and the assistant share: the indexed passage, Danish tokens, agenda items.
+
+One place for each, so the index is built and read with the same definitions.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import asdict, dataclass
+
+# An agenda item heading: "1.8 Lukning af pladser" (a trailing dot after the number is allowed).
+AGENDA_ITEM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    doc_id: str
+    title: str
+    kind: str
+    body: str
+    date: str
+    valid_from: str
+    valid_to: str
+    section: str  # agenda item number ("1.8") or "" for headed sections
+    section_title: str
+    part: str  # enclosing part of an agenda ("Beslutningspunkter"), else ""
+    position: int
+    text: str
+    source: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def label(self) -> str:
+        """How a citation names the passage: '<body> dagsorden 27.2.2026, pkt. 1.8 …'."""
+        if self.section:
+            return f"{self.title}, pkt. {self.section} {self.section_title}".strip()
+        return f"{self.title}, {self.section_title}".strip(", ")
+
+    def context_text(self) -> str:
+        """The passage with its context, as embedded and keyword-indexed."""
+        head = f"{self.title} ({self.body}, {self.date})" if self.body else f"{self.title} ({self.date})"
+        sec = f"{self.section} {self.section_title}".strip()
+        return f"{head}\n{sec}\n{self.text}"
+
+
+_TOKEN = re.compile(r"[0-9a-zæøåäöéü]+(?:[.-][0-9a-zæøåäöéü]+)*", re.IGNORECASE)
+# Function words carry no topic; keep the list short so "ikke"/"kan" style words still count.
+STOPWORDS = set(
+    """og i at det er en til på de som for med af den der har ikke om et var fra vi skal kan
+    jf. bl.a. samt eller men så efter over under ved også være blev bliver hvor hvad hvem hvilke hvilken
+    the a an of to in on for and or is are was were be by with at from as it this that which who what when does do""".split()
+)
+
+_local = threading.local()
+
+
+def _stemmer():
+    """One stemmer per thread: a snowball stemmer keeps its working state on the instance."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("danish")
+    return stemmer
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case, drop stop words, Danish-stem; hyphenated words also yield their parts."""
+    stem = _stemmer().stemWord
+    out: list[str] = []
+    for tok in _TOKEN.findall(text.lower()):
+        parts = [tok] + (tok.split("-") if "-" in tok else [])
+        for p in parts:
+            if p and p not in STOPWORDS:
+                out.append(stem(p))
+    return out
