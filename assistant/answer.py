@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from ingest.clean import normalize_ws
-from ingest.dates import date_da, date_short  # noqa: F401 - re-exported for the UI
+from ingest.dates import date_da, date_en, date_short  # noqa: F401 - re-exported for the UI
 
 
 @dataclass
@@ -51,13 +51,21 @@ class Answer:
                           for c in d["citations"]]
         return d
 
+    def _date(self, value: str) -> str:
+        """A citation's date as its reader writes it: 3.3.2026 in Danish, 3 March 2026 in English."""
+        try:
+            d = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return value
+        return date_short(d) if self.language == "da" else date_en(d)
+
     def render_text(self) -> str:
         lines = [self.answer]
         if self.citations:
             lines.append("")
             lines.append("Kilder:" if self.language == "da" else "Sources:")
             for n, c in enumerate(self.citations, start=1):
-                lines.append(f"[{n}] {c.title} ({c.date}), {c.section}")
+                lines.append(f"[{n}] {c.title} ({self._date(c.date)}), {c.section}")
                 lines.append(f"    «{c.quote}»")
         if self.tool_calls:
             lines.append("")

@@ -12,6 +12,7 @@ from .loader import applicable, dataset
 from .result import (RuleResult, citations, date_da, date_en, iso, join_da, join_en, period_da,
                      period_en)
 from .schema import Body, Fact
+from .scope import scope
 
 _FIELDS = ("composition", "meeting_frequency", "parent", "secretariat")
 _LABELS_DA = {"composition": "Sammensætning", "meeting_frequency": "Mødes",
@@ -95,8 +96,9 @@ def body_facts(body: str, on: date) -> RuleResult:
                "description": _text(facts["description"], "en")},
     }
     title = b.name + (f" ({v.name_da})" if v.name_da and v.name_da != b.name else "")
-    da = [f"{title} efter organisationsnotatet '{v.version}' (gældende {period_da(v.valid_from, v.valid_to)})"]
-    en = [f"{title} according to the organisation note '{v.version}' (in force {period_en(v.valid_from, v.valid_to)})"]
+    source = scope().source_name
+    da = [f"{title} efter {source(v.version, 'da')} (gældende {period_da(v.valid_from, v.valid_to)})"]
+    en = [f"{title} according to {source(v.version, 'en')} (in force {period_en(v.valid_from, v.valid_to)})"]
     if facts["description"]:
         da[0] += f": {facts['description'].da}"
         en[0] += f": {facts['description'].en}"

@@ -20,7 +20,7 @@ def capacity_version(on: date) -> CapacityVersion | None:
 def _coverage(lang: str) -> str:
     versions = dataset("capacity_adjustment").versions
     fmt, join = (period_da, join_da) if lang == "da" else (period_en, join_en)
-    return join([f"{fmt(v.valid_from, v.valid_to)} ({v.version})" for v in versions])
+    return join([f"{fmt(v.valid_from, v.valid_to)} ({scope().source_name(v.version, lang)})" for v in versions])
 
 
 def _signed(n: int) -> str:
@@ -62,11 +62,17 @@ def _unknown(day: date, change: int | None) -> RuleResult:
                       rule_id="capacity_adjustment", version="unknown")
 
 
+def _where(v: CapacityVersion) -> tuple[str, str]:
+    """Which document's procedure this is and when it is in force, in Danish and English."""
+    name = scope().source_name
+    return (f"(arbejdsgangen efter {name(v.version, 'da')}, gældende {period_da(v.valid_from, v.valid_to)})",
+            f"(the procedure in {name(v.version, 'en')}, in force {period_en(v.valid_from, v.valid_to)})")
+
+
 def _procedure(v: CapacityVersion) -> RuleResult:
     """The procedure itself, when no change is given: threshold, who approves and how."""
     s = v.sources
-    where_da = f"(arbejdsgangen efter {v.version}, gældende {period_da(v.valid_from, v.valid_to)})"
-    where_en = f"(the procedure in {v.version}, in force {period_en(v.valid_from, v.valid_to)})"
+    where_da, where_en = _where(v)
     steering = scope().steering_body
     da = (f"Kapacitetsjusteringer på op til {v.threshold} pladser kan gennemføres uden forudgående godkendelse i "
           f"{steering}. Lukning af hele tilbud og justeringer på mere end {v.threshold} pladser godkendes af "
@@ -98,8 +104,7 @@ def _decide(v: CapacityVersion, day: date, change: int, closes: bool | None, cov
             "routes": list(v.routes_da), "routes_en": list(v.routes_en), "approvers": list(v.approvers)}
     meta = dict(tool="capacity_adjustment", rule_id=f"capacity_adjustment/{v.version}", version=v.version,
                 valid_from=iso(v.valid_from), valid_to=iso(v.valid_to))
-    where_da = f"(arbejdsgangen efter {v.version}, gældende {period_da(v.valid_from, v.valid_to)})"
-    where_en = f"(the procedure in {v.version}, in force {period_en(v.valid_from, v.valid_to)})"
+    where_da, where_en = _where(v)
     if not covered:
         return RuleResult(
             known=True, citations=citations([s.scope]),

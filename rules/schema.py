@@ -313,6 +313,11 @@ class Region(Strict):
         return [self.name_da, self.name_en, *self.aliases]
 
 
+class SourceName(Strict):
+    da: str
+    en: str
+
+
 class ScopeFile(Strict):
     """The deployment profile: the region, municipalities and bodies the rule data covers."""
 
@@ -321,3 +326,4 @@ class ScopeFile(Strict):
     other_regions: list[Region] = Field(default_factory=list)
     bodies: list[str] = Field(min_length=1)
     steering_body: str
+    source_names: dict[str, SourceName] = Field(default_factory=dict)

@@ -19,9 +19,18 @@ class Scope:
     bodies: tuple[str, ...]  # canonical names of the bodies the rules answer for
     body_aliases: tuple[tuple[str, str], ...]  # (alias, canonical name), every name the rules accept
     steering_body: str  # canonical name
+    source_names: tuple[tuple[str, str, str], ...] = ()  # (rule version / document id, Danish name, English name)
 
     def region(self, lang: str) -> str:
         return self.region_da if lang == "da" else self.region_en
+
+    def source_name(self, version: str, lang: str) -> str:
+        """How an answer names the document a rule version comes from ("organisationsnotatet fra 2023"); the
+        version id itself where the data gives no name."""
+        for key, da, en in self.source_names:
+            if key == version:
+                return da if lang == "da" else en
+        return version
 
 
 def _fold(text: str) -> str:
@@ -46,7 +55,8 @@ def scope() -> Scope:
     return Scope(region_da=data.region.name_da, region_en=data.region.name_en,
                  region_names=tuple(data.region.names()), other_region_names=others,
                  municipalities=tuple(data.municipalities), bodies=tuple(b.name for b in covered),
-                 body_aliases=tuple(aliases), steering_body=bodies[data.steering_body].name)
+                 body_aliases=tuple(aliases), steering_body=bodies[data.steering_body].name,
+                 source_names=tuple((k, v.da, v.en) for k, v in data.source_names.items()))
 
 
 def _word_pattern(names: list[str]) -> re.Pattern:

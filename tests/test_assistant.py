@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -166,6 +167,15 @@ def test_cli_json_is_one_object_with_the_contract_fields(seed_store):
     assert set(data) >= {"answer", "citations", "tool_calls", "abstained", "as_of", "language"}
     assert set(data["citations"][0]) >= {"doc_id", "title", "date", "section", "quote", "source"}
     assert data["tool_calls"][0]["name"] == "who_chairs" and "Jesper Thyrring Møller" in data["answer"]
+
+
+def test_cli_text_names_sources_by_title_and_date_as_the_reader_writes_it(seed_store):
+    da = _cli(seed_store, "ask", "Skal vi have godkendelse i DASSOS for at lukke 7 pladser?", "--as-of", "2026-03-01")
+    assert da.returncode == 0, da.stderr
+    assert "Kilder:" in da.stdout and "(1.1.2023)" in da.stdout and "organisationsnotatet fra 2023" in da.stdout
+    assert not re.search(r"\(\d{4}-\d\d-\d\d\)|org-20\d\d", da.stdout), da.stdout
+    en = _cli(seed_store, "ask", "Does closing 7 places need DASSOS approval?", "--as-of", "2026-03-01")
+    assert "Sources:" in en.stdout and "(1 January 2023)" in en.stdout, en.stdout
 
 
 @pytest.mark.parametrize("args,message", [

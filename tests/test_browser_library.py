@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -100,12 +101,13 @@ def open_page(browser, url: str, size: str = "desktop"):
 
 
 def set_date(page, text: str) -> None:
-    """The upload form's one date field, typed as a caseworker would (DD.MM.YYYY)."""
-    box = page.locator("[data-testid='stDateInput'] input").first
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-    page.keyboard.press("Escape")
+    """The upload form's date field (not the sidebar's), typed as a caseworker would (DD.MM.YYYY) into its day, month
+    and year parts."""
+    field = page.locator("[data-testid='stForm'] [data-testid='stDateInput']").first
+    for kind, value in zip(("day", "month", "year"), text.split(".")):
+        field.locator(f"[role='spinbutton'][data-type='{kind}']").click()
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")
 
 
 def submit_upload(page, path: Path, on: str) -> None:
@@ -123,13 +125,17 @@ def uploaded(store: Path) -> dict:
 
 
 def ask(page, url: str, question: str):
-    page.goto(url + "spoerg")
+    """Ask on the Spørg page; the reply is the new answer, not an earlier one of the kept conversation."""
+    page.goto(url)  # the Spørg page is the app's root
     box = page.locator("[data-testid='stChatInput'] textarea")
     box.wait_for(state="visible")
+    page.wait_for_load_state("networkidle")
+    messages = page.locator("[data-testid='stChatMessage']")
+    before = messages.count()
     box.fill(question)
     box.press("Enter")
-    reply = page.locator("[data-testid='stChatMessage']").last
-    reply.get_by_text("Hvorfor dette svar").wait_for()
+    reply = messages.nth(before + 1)  # after the question itself
+    reply.get_by_text("Hvorfor dette svar").last.wait_for()  # the trace expander (its heading is for screen readers)
     return reply
 
 
@@ -164,8 +170,11 @@ def test_reupload_with_a_new_date_asks_before_changing_it(server, browser, store
         page.screenshot(path=str(ARTIFACTS / "upload-asks-desktop.png"), full_page=True)
 
         page.get_by_role("button", name="Ja, opdatér dokumentet").click()
+        page.get_by_text("er allerede tilføjet med andre oplysninger").wait_for(state="detached")
         page.get_by_text("er tilføjet og kan nu søges i").first.wait_for()
-        page.wait_for_timeout(500)
+        deadline = time.monotonic() + 30
+        while uploaded(store)[doc_id].date.isoformat() != "2026-06-01" and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert uploaded(store)[doc_id].date.isoformat() == "2026-06-01"
     finally:
         page.close()

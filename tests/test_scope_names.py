@@ -50,3 +50,22 @@ def test_other_regions_come_from_the_data():
     assert find_other_region("Hvad gør man i Region Nordjylland?") == "Region Nordjylland"
     assert find_other_region("What about Southern Denmark?") == "Region Syddanmark"
     assert find_other_region("Hvad siger rammeaftalen for Midtjylland?") is None
+
+
+def test_every_rule_version_has_a_source_name_so_no_answer_shows_an_id():
+    """Answers name the document a rule version comes from ("organisationsnotatet fra 2023"), never its id."""
+    from datetime import date
+
+    from rules import body_facts, capacity_adjustment
+    from rules.loader import dataset
+    from rules.scope import scope
+
+    versions = {v.version for v in dataset("capacity_adjustment").versions}
+    versions |= {v.version for b in dataset("bodies").bodies for v in b.versions}
+    named = {key for key, _, _ in scope().source_names}
+    assert versions and versions <= named, f"rules/data/scope.yaml source_names lacks {sorted(versions - named)}"
+    for on in (date(2020, 6, 1), date(2026, 6, 1)):
+        for result in (capacity_adjustment(change=-7, on=on), body_facts("DASSOS", on=on)):
+            text = result.answer_da + " " + result.answer_en
+            assert result.known and not any(v in text for v in versions), text
+            assert "organisationsnotatet fra 20" in result.answer_da and "organisation note" in result.answer_en
