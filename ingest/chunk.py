@@ -1,9 +1,10 @@
 """Structure-aware chunking: agendas/minutes by agenda item, notes and agreements by heading."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.agenda import flat_headings
 from ingest.manifest import DocumentEntry
@@ -217,3 +218,36 @@ def chunk_document(entry: DocumentEntry, cleaned: str, source: str = "") -> list
                 )
             )
     return chunks
+
+
+_NON_WORD = re.compile(r"\W+")
+PAGE_PROBE = 40  # canonical characters of a passage's start looked up among the pages
+
+
+def _canonical(text: str) -> str:
+    return _NON_WORD.sub("", text.casefold())
+
+
+def place_on_pages(chunks: list[Chunk], raw: str) -> list[Chunk]:
+    """The chunks with their `page` set: the page of `raw` (pages joined by form feeds, as the PDF loader gives them) on
+    which the start of its text stands. Compared in canonical form (word characters only), so the cleaner's
+    joined hyphenations and line breaks do not matter; chunks are in reading order, so each search starts where
+    the previous chunk was found."""
+    pages = raw.split("\f")
+    if len(pages) < 2:
+        return chunks
+    starts, parts, at = [], [], 0
+    for page in pages:
+        starts.append(at)
+        parts.append(_canonical(page))
+        at += len(parts[-1])
+    whole, cursor, out = "".join(parts), 0, []
+    for c in chunks:
+        probe = _canonical(c.text)[:PAGE_PROBE]
+        found = (whole.find(probe, cursor) if probe else -1)
+        if probe and found < 0:
+            found = whole.find(probe)
+        if found >= 0:
+            c, cursor = replace(c, page=bisect.bisect_right(starts, found)), found
+        out.append(c)
+    return out

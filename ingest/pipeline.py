@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.chunk import Chunk, chunk_document
+from ingest.chunk import Chunk, chunk_document, place_on_pages
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED, LoadError, load_file
 from ingest.manifest import DocumentEntry, ManifestError, load_manifest
@@ -94,6 +94,7 @@ def load_document(entry: DocumentEntry, path: Path, roots: tuple[Path, ...] = ()
     raw, data = load_file(path, roots, confine=bool(roots), data=data)
     cleaned = clean_text(raw)
     chunks = chunk_document(entry, cleaned, source=str(path.name))
+    chunks = place_on_pages(chunks, raw)
     if not chunks:
         raise LoadError(f"{path.name}: no text left after cleaning")
     sha = hashlib.sha256(data).hexdigest()

@@ -28,6 +28,7 @@ class Chunk:
     position: int
     text: str
     source: str
+    page: int = 0  # the PDF page the passage starts on; 0 for other files, or where it cannot be placed
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -9,7 +9,7 @@ import pytest
 from ingest.chunk import chunk_document, split_agenda
 from ingest.clean import clean_text, normalize_ws
 from ingest.index import IndexMissing, ModelMismatch, build_index, read_current
-from ingest.layout import read_chunks
+from ingest.layout import read_chunks, write_tables
 from ingest.loaders import LoadError, load_text
 from ingest.manifest import ManifestError, load_manifest
 
@@ -134,6 +134,49 @@ def make_docx(path: Path, text: str) -> Path:
         d.add_paragraph(line)
     d.save(str(path))
     return path
+
+
+def test_pdf_passages_know_the_page_they_start_on(tmp_path):
+    """A real three-page PDF (fpdf2), read by the real loader and chunker: each agenda item's passage records the
+    page its text starts on, so a citation can say "side 2"; other files record no page."""
+    from datetime import date
+
+    from fpdf import FPDF
+
+    from ingest.manifest import DocumentEntry
+    from ingest.pipeline import load_document
+
+    items = [("1", "Godkendelse af dagsorden", "Dagsordenen blev godkendt uden bemærkninger fra medlemmerne."),
+             ("2", "Lukning af Bostedet Granly", "Kommunen lukker Bostedet Granly med otte pladser pr. 1. juni."),
+             ("3", "Takster for 2027", "Taksterne for 2027 fremskrives med den kommunale pris- og lønudvikling.")]
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for number, title, body in items:
+        pdf.add_page()
+        for line in (f"{number}. {title}", "", body + " " + "Sagen er beskrevet i bilaget. " * 8):
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "udvalg.pdf"
+    pdf.output(str(path))
+    entry = DocumentEntry(id="udvalg", title="Udvalg", kind="minutes", body="", date=date(2026, 5, 4),
+                          file="udvalg.pdf")
+    chunks = load_document(entry, path).chunks
+    pages = {c.section: c.page for c in chunks}
+    assert pages == {"1": 1, "2": 2, "3": 3}, [(c.section, c.page, c.text[:40]) for c in chunks]
+    build = tmp_path / "store" / "builds" / "b1"  # the page is stored with the passage in the index
+    build.mkdir(parents=True)
+    write_tables(build, chunks, [c.text for c in chunks])
+    assert {c.section: c.page for c in read_chunks(tmp_path / "store", "b1")} == pages
+    from assistant.answer import Citation
+    from assistant.ui.sources import page_of, source_label
+
+    stored = read_chunks(tmp_path / "store", "b1")[1]
+    cite = Citation(doc_id=stored.doc_id, title=stored.title, date=stored.date, section=stored.section,
+                    quote=stored.text[:30], source=stored.source)
+    assert source_label(1, cite, page_of(stored)) == "[1] Udvalg (4.5.2026), 2, side 2"
+
+    txt = tmp_path / "udvalg.txt"
+    txt.write_text("\n\n".join(f"{n}. {t}\n\n{b}" for n, t, b in items), encoding="utf-8")
+    assert {c.page for c in load_document(entry, txt).chunks} == {0}
 
 
 def test_pdf_docx_html_loaders(tmp_path):
