@@ -8,7 +8,7 @@ violations; a screenshot of each page at both widths under artifacts/.
 Uses Debian's /usr/bin/chromium (never a downloaded browser). Skipped where Chromium, Playwright or axe-core is
 missing, except in CI (CI=true), where that is a failure.
 
-Other browser tests import the helpers: `free_port`, `wait_healthy`, `require`, `check_axe`, `screenshot`,
+Other browser tests import the helpers: `streamlit_app`, `free_port`, `wait_healthy`, `require`, `check_axe`, `screenshot`,
 `start_app`, and the fixtures `built_store`, `server` and `chromium`.
 """
 from __future__ import annotations
@@ -23,8 +23,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import redirect_stdout
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -85,12 +86,11 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, limit_s: float) ->
     pytest.fail(f"streamlit did not answer within {limit_s:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-@pytest.fixture
-def server(built_store, tmp_path):
-    """`streamlit run app.py` on a free local port; always stopped afterwards."""
+@contextmanager
+def streamlit_app(store: Path, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` over `store` on a free local port; yields its URL and always stops it."""
     port = free_port()
-    log = tmp_path / "streamlit.log"
-    env = os.environ | {"ASSISTANT_STORE": str(built_store)}
+    env = os.environ | {"ASSISTANT_STORE": str(store)}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
@@ -107,6 +107,12 @@ def server(built_store, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.fixture
+def server(built_store, tmp_path):
+    with streamlit_app(built_store, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

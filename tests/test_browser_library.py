@@ -5,16 +5,13 @@ of the library, the register and the upload page at 1400x1000 and 420x900 land i
 """
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_START_S, free_port, wait_healthy
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_START_S, streamlit_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -52,26 +49,9 @@ def store(seed_store, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(store, tmp_path_factory):
-    """`streamlit run app.py` on a free local port over this module's own store; always stopped afterwards."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("browser-library-log") / "streamlit.log"
-    env = os.environ | {"ASSISTANT_STORE": str(store)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_healthy(url, proc, log, SERVER_START_S)
+    """The app over this module's own store, for all of its tests."""
+    with streamlit_app(store, tmp_path_factory.mktemp("browser-library-log") / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
