@@ -40,6 +40,31 @@ def store_copy(seed_store, tmp_path) -> Path:
     return dst
 
 
+@pytest.fixture
+def own_store(store_copy, monkeypatch) -> Path:
+    """A private copy of the seed store that the app uses (it reads ASSISTANT_STORE when it loads its settings)."""
+    monkeypatch.setenv("ASSISTANT_STORE", str(store_copy))
+    return store_copy
+
+
+def committee_agenda(offer: str, places: str, opens: str) -> str:
+    """A municipal committee's agenda in its own layout ("Punkt N", no "Beslutningspunkter" heading), three items,
+    the second about a new offer with a word no seed document uses, so an answer citing it can only come from it."""
+    return f"""Socialudvalget
+Dagsorden
+
+Punkt 1 Godkendelse af dagsorden
+Dagsordenen forelægges til godkendelse.
+
+Punkt 2 Etablering af {offer}
+Forvaltningen foreslår at etablere {offer}, et botilbud for unge voksne med autisme.
+{offer} åbner den {opens} og har {places} pladser.
+
+Punkt 3 Orientering om ventelister
+Forvaltningen orienterer om ventelisterne til botilbud.
+"""
+
+
 @pytest.fixture(scope="session")
 def seed_settings(seed_store):
     from assistant.config import load_settings

@@ -63,15 +63,6 @@ def store(built_store, monkeypatch) -> Path:
     return built_store
 
 
-@pytest.fixture
-def own_store(built_store, tmp_path, monkeypatch) -> Path:
-    """A private copy of the store for tests that add documents."""
-    store = tmp_path / "store"
-    shutil.copytree(built_store, store)
-    monkeypatch.setenv("ASSISTANT_STORE", str(store))
-    return store
-
-
 # --- helpers -------------------------------------------------------------------------------------
 
 def plain(markdown: str) -> str:

@@ -6,25 +6,14 @@ from datetime import date
 
 import pytest
 
-from tests.test_app import (UPLOAD_PAGE, ASK_PAGE, ask, built_store, citation_labels, live, own_store,  # noqa: F401
+from tests.conftest import committee_agenda
+from tests.test_app import (UPLOAD_PAGE, ASK_PAGE, ask, built_store, citation_labels, live,  # noqa: F401
                             plain, start, upload, wait_for_upload)
 
 pytestmark = pytest.mark.slow
 
 UNIQUE = "tornirisklinikken"
-AGENDA = f"""Socialudvalget
-Dagsorden
-
-Punkt 1 Godkendelse af dagsorden
-Dagsordenen forelægges til godkendelse.
-
-Punkt 2 Etablering af {UNIQUE}
-Forvaltningen foreslår at etablere {UNIQUE}, et botilbud for voksne med erhvervet hjerneskade.
-{UNIQUE} åbner den 1. februar 2027 og har otte pladser.
-
-Punkt 3 Orientering om ventelister
-Forvaltningen orienterer om ventelisterne.
-"""
+AGENDA = committee_agenda(UNIQUE, "otte", "1. februar 2027")
 
 
 def recorded(store):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app import AGENDA_TXT, ASK_PAGE, UNIQUE, UPLOAD_PAGE, ask, own_store, built_store, start  # noqa: F401
+from tests.test_app import AGENDA_TXT, ASK_PAGE, UNIQUE, UPLOAD_PAGE, ask, built_store, start  # noqa: F401
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,25 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import committee_agenda
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_START_S, streamlit_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 ANSWER_S = 180
 UNIQUE = "vandstærhuset"
-AGENDA = f"""Socialudvalget
-Dagsorden
-
-Punkt 1 Godkendelse af dagsorden
-Dagsordenen forelægges til godkendelse.
-
-Punkt 2 Etablering af {UNIQUE}
-Forvaltningen foreslår at etablere {UNIQUE}, et botilbud for unge voksne med autisme.
-{UNIQUE} åbner den 1. marts 2027 med ni pladser.
-
-Punkt 3 Orientering om ventelister
-Forvaltningen orienterer om ventelisterne til botilbud.
-"""
+AGENDA = committee_agenda(UNIQUE, "ni", "1. marts 2027")
 TITLE = "Socialudvalget dagsorden 4.5.2026"
 SIZES = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 420, "height": 900}}
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import sqlite3
 from contextlib import redirect_stdout
 from datetime import datetime, timedelta
@@ -25,14 +24,6 @@ BROWSER = "a" * 32
 OTHER_BROWSER = "b" * 32
 FIRST = "Skal vi have godkendelse i DASSOS for at lukke 7 pladser?"
 FOLLOW_UP = "Og hvis det er 12 pladser?"
-
-
-@pytest.fixture
-def own_store(seed_store, tmp_path, monkeypatch) -> Path:
-    store = tmp_path / "store"
-    shutil.copytree(seed_store, store)
-    monkeypatch.setenv("ASSISTANT_STORE", str(store))
-    return store
 
 
 def open_app(browser: str) -> AppTest:

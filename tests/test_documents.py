@@ -10,19 +10,12 @@ import pytest
 
 from ingest.index import BuildRefused, build_index, read_current
 from ingest.pipeline import recorded_uploads, stage_upload
+from tests.conftest import committee_agenda
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 UNIQUE = "rødhalsgåsehuset"
-AGENDA = f"""Dagsorden for Socialudvalget
-
-Punkt 1 Godkendelse af dagsorden
-Dagsordenen forelægges til godkendelse.
-
-Punkt 2 Etablering af {UNIQUE}
-Forvaltningen foreslår at etablere {UNIQUE}, et botilbud for unge voksne med autisme.
-{UNIQUE} åbner med seks pladser den 1. januar 2027.
-"""
+AGENDA = committee_agenda(UNIQUE, "seks", "1. januar 2027")
 
 
 def add(store: Path, text: str = AGENDA, name: str = "socialudvalget.txt", on: date = date(2026, 5, 4), **kw):
