@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 from assistant.abstention import silence, weighted_coverage
 from assistant.answer import AnswerPart
@@ -70,14 +71,12 @@ class Evidence:
 
     def unknown_terms(self, question: str) -> list[str]:
         """Question words the documents never use, not even misspelt or as parts of a hyphenated compound."""
-        import difflib
-
         keyword = self.index.keyword
         out = []
         for t in sorted(set(tokenize(question)) - GENERIC):
             if t in keyword or t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
                 continue
-            if _compound(t, keyword) or difflib.get_close_matches(t, keyword.vocabulary(), n=1, cutoff=0.8):
+            if _compound(t, keyword) or _closest(keyword, t)[0]:  # misspelt: at least MIN_CLOSE alike
                 continue
             out.append(t)
         return out
@@ -239,18 +238,33 @@ class Evidence:
         return attach(out, self.decisions_part(out.question, out.language, rows))
 
 
+MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a misspelling of it, not an unknown word
+SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
+
+
+@lru_cache(maxsize=4096)
+def _closest(keyword, term: str) -> tuple[str, float]:
+    """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE. Cached per
+    index and word: the unknown-word check and the question's terms ask about the same words, question after
+    question, and each look-up compares the word with the whole vocabulary."""
+    import difflib
+
+    best = difflib.get_close_matches(term, keyword.vocabulary(), n=1, cutoff=MIN_CLOSE)
+    if not best:
+        return "", 0.0
+    return best[0], difflib.SequenceMatcher(None, best[0], term).ratio()
+
+
 def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
     """Indexed words for question words the index lacks: a close spelling (one or two letters off), or two
     neighbouring words written apart that the documents write as one."""
-    import difflib
-
     out: set[str] = set()
     for i, t in enumerate(tokens):
         if t in keyword or len(t) < 4 or not t.isalpha():
             continue
-        close = difflib.get_close_matches(t, keyword.vocabulary(), n=1, cutoff=0.85)
-        if close:
-            out.add(close[0])
+        word, alike = _closest(keyword, t)
+        if alike >= SAME_WORD:
+            out.add(word)
         if i + 1 < len(tokens):
             joined = t + tokens[i + 1]
             if joined in keyword:
