@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from functools import lru_cache
 
-from assistant.abstention import silence, weighted_coverage
+from assistant.abstention import silence, weighted_coverage, years_in
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
@@ -99,6 +100,34 @@ class Evidence:
         return max((weighted_coverage(terms, set(tokenize(h.chunk.context_text())), weight) for h in hits[:3]),
                    default=0.0)
 
+    def named(self, question: str) -> set[str]:
+        """The names the question gives (capitalised words after its first, that the index holds): Danish writes
+        only names with a capital, so each names a place, body, offer or person the answer must be about."""
+        words = re.findall(r"(?<![\w.])[A-ZÆØÅ][\w-]*", question)
+        first = re.match(r"\W*([\w-]+)", question)
+        if first and words and words[0] == first.group(1):
+            words = words[1:]
+        return {t for w in words for t in tokenize(w)[:1] if t in self.index.keyword and not t[:1].isdigit()}
+
+    def unasked(self, question: str, hits: list[Hit]) -> str | None:
+        """Why the passages found speak of the question's subject but not of what it names (None when one does):
+        no passage holds all the names and years the question gives together."""
+        names, years = self.named(question), years_in(question)
+        if not names and not years:
+            return None
+        parts = []
+        for h in hits:
+            c = h.chunk
+            head = c.context_text()
+            valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
+            parts.append((set(tokenize(head)), years_in(head) | years_in(valid)))
+        if any(names <= words and years <= covered for words, covered in parts):
+            return None
+        lacking = [n for n in sorted(names) if not any(n in words and years <= covered for words, covered in parts)]
+        if lacking:
+            return f"no passage about it names «{_surface(question, lacking[0])}»"
+        return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
+
     def document_part(self, question: str, lang: str, as_of: date, filters: Filters | None,
                       region: str | None = None, hits: list[Hit] | None = None) -> AnswerPart:
         """Quoted answer spans of the best passages, or a truthful abstention with the closest passages."""
@@ -107,7 +136,7 @@ class Evidence:
         spans = self.spans(question, hits)
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], answer_type(question),
-                      self.unknown_terms(question) if lang == "da" else [])
+                      self.unknown_terms(question) if lang == "da" else []) or self.unasked(question, hits)
         cites = self.citations()
         if why:
             for h in hits[:2]:
@@ -270,6 +299,14 @@ def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
             if joined in keyword:
                 out.add(joined)
     return out
+
+
+def _surface(question: str, term: str) -> str:
+    """The question's own word for a stemmed term (the term itself when no single word gives it)."""
+    for word in question.replace("?", " ").split():
+        if term in tokenize(word.strip(".,;:!()«»\"'")):
+            return word.strip(".,;:!()«»\"'")
+    return term
 
 
 def _compound(term: str, vocabulary) -> bool:

@@ -68,6 +68,10 @@ def silent_text(lang: str, reason: str, region: str | None = None) -> str:
 def _reason_da(reason: str) -> str:
     if reason.startswith("the documents never mention"):
         return "dokumenterne nævner aldrig " + reason.split("mention ", 1)[1]
+    if reason.startswith("no passage about it names"):
+        return "ingen passage om emnet nævner " + reason.split("names ", 1)[1]
+    if reason.startswith("no passage says it for"):
+        return "ingen passage siger det for " + reason.split("says it for ", 1)[1]
     return _REASONS_DA.get(reason, reason)
 
 
