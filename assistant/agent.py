@@ -124,7 +124,8 @@ class _Run:
         ev = self.evidence
         asked = self.question or query
         terms = ev.terms(asked) | ev.terms(query)
-        spans = top_spans(terms, text, answer_type(asked), ev.idf, focus_terms(asked), n=PASSAGE_SPANS)
+        spans = top_spans(terms, text, answer_type(asked), ev.idf, focus_terms(asked), n=PASSAGE_SPANS,
+                          counted_nouns=ev.counted_nouns(asked))
         if not spans:
             return text[:PASSAGE_CHARS]
         parts = sorted(spans, key=lambda s: text.find(s.text))

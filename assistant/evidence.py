@@ -10,7 +10,7 @@ from assistant.abstention import silence, weighted_coverage, years_in
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import Span, answer_type, best_span, focus_terms, sentences
+from assistant.spans import Span, answer_type, best_span, counted, counts, focus_terms, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short
@@ -63,9 +63,10 @@ class Evidence:
 
     def spans(self, question: str, hits: list[Hit], n: int = 5) -> list[tuple[Hit, Span]]:
         terms, kind, focus = self.terms(question), answer_type(question), focus_terms(question)
+        nouns = self.counted_nouns(question)
         out = []
         for rank, h in enumerate(hits[:n]):
-            span = best_span(terms, h.chunk.text, kind, self.idf, focus)
+            span = best_span(terms, h.chunk.text, kind, self.idf, focus, nouns)
             if span is not None:
                 out.append((h, Span(span.text, span.score - 0.3 * rank, span.carries_answer)))
         return out
@@ -109,10 +110,24 @@ class Evidence:
             words = words[1:]
         return {t for w in words for t in tokenize(w)[:1] if t in self.index.keyword and not t[:1].isdigit()}
 
-    def unasked(self, question: str, hits: list[Hit]) -> str | None:
-        """Why the passages found speak of the question's subject but not of what it names (None when one does):
-        no passage holds all the names and years the question gives together."""
+    def counted_nouns(self, question: str) -> set[str]:
+        """The stems of what a "how many" question counts, English words given as their Danish terms."""
+        from assistant.glossary import expand_query
+
+        words = counted(question)
+        nouns = set(tokenize(expand_query(words, replace=True))) - GENERIC if words else set()
+        # A word the index never uses (English the glossary lacks, a synonym) cannot be looked for next to a number.
+        return nouns if any(n in self.index.keyword for n in nouns) else set()
+
+    def unasked(self, question: str, hits: list[Hit], quoted: list[tuple[Hit, Span]]) -> str | None:
+        """Why the passages found speak of the question's subject but not of what it asks (None when one does):
+        no passage found counts what a "how many" question counts, or no passage quoted holds every name and year
+        the question gives."""
         names, years = self.named(question), years_in(question)
+        nouns = self.counted_nouns(question)
+        if nouns and not any(counts(nouns, h.chunk.text) for h in hits):
+            return f"no passage gives the number of «{counted(question)}»"
+        hits = [h for h, _ in quoted]
         if not names and not years:
             return None
         parts = []
@@ -134,9 +149,11 @@ class Evidence:
         hits = self.search(question, as_of, filters) if hits is None else hits
         passages = [h.to_dict() for h in hits]
         spans = self.spans(question, hits)
+        ranked = sorted(spans, key=lambda x: -x[1].score)
+        quoted = [(h, s) for h, s in ranked[:3] if s.score >= 0.5 * ranked[0][1].score] if ranked else []
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], answer_type(question),
-                      self.unknown_terms(question) if lang == "da" else []) or self.unasked(question, hits)
+                      self.unknown_terms(question) if lang == "da" else []) or self.unasked(question, hits, quoted)
         cites = self.citations()
         if why:
             for h in hits[:2]:
@@ -144,12 +161,8 @@ class Evidence:
                 cites.add(h.chunk, first)
             return AnswerPart(silent_text(lang, why, region), cites.items, abstained=True, passages=passages,
                               notes=[f"abstained: {why}"])
-        ranked = sorted(spans, key=lambda x: -x[1].score)
-        top = ranked[0][1].score
         lines, proposal = [], False
-        for h, s in ranked[:3]:
-            if lines and s.score < 0.5 * top:
-                break
+        for h, s in quoted:
             n = cites.add(h.chunk, s.text)
             if is_proposal(h.chunk.kind, h.chunk.text, s.text):
                 proposal = True

@@ -22,8 +22,9 @@ _ASKS = (
 )
 _CARRIES = {
     "money": re.compile(r"\d[\d.,]*\s?(kr\b|kr\.|kroner|mio|mia|dkk)|\b(kr\.?|dkk)\s?\d", re.I),
-    "number": re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])|\b(en|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|tyve|"
-                         r"one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I),
+    "number": re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])|\b(en|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|"
+                         r"tretten|fjorten|femten|seksten|sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|hundrede|"
+                         r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred)\b", re.I),
     "date": re.compile(r"\b\d{1,2}\.\s?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|"
                        r"december)|\b\d{1,2}\.\d{1,2}\.(\d{2,4})?|\b\d{4}-\d\d-\d\d|\b(januar|februar|marts|april|maj|"
                        r"juni|juli|august|september|oktober|november|december|january|february|march|june|july|"
@@ -52,6 +53,35 @@ def answer_type(question: str) -> str | None:
         if pattern.search(question):
             return name
     return None
+
+
+_COUNTED = re.compile(r"\b(?:hvor mange|how many)\s+(?!af\b|of\b)([^\W\d_]+(?:\s+[^\W\d_]+)?)", re.I)
+_WORD = re.compile(r"[\w-]+")
+
+
+_ADJECTIVE = re.compile(r"(?:isk|sk|ig|lig|al|ær|ed)e$", re.I)  # "midtjyske", "kommunale": the noun comes next
+
+
+def counted(question: str) -> str:
+    """The noun after "hvor mange" / "how many": what the question counts ("pladser"; "midtjyske kommuner" ->
+    "kommuner"). Only one word: the next may already be a verb ("hvor mange borgere venter")."""
+    m = _COUNTED.search(question)
+    if not m:
+        return ""
+    words = m.group(1).split()
+    return words[1] if len(words) > 1 and _ADJECTIVE.search(words[0]) else words[0]
+
+
+def counts(nouns: set[str], text: str, reach: int = 3) -> bool:
+    """A number stands before one of the counted nouns (stemmed; within `reach` words, "57 kommunale bosteder";
+    also inside a compound, "11 døgnpladser")."""
+    words = _WORD.findall(text)
+    for i, w in enumerate(words):
+        if _CARRIES["number"].fullmatch(w):
+            for nxt in words[i + 1:i + 1 + reach]:
+                if any(n in t for t in tokenize(nxt) for n in nouns):
+                    return True
+    return False
 
 
 def carries(kind: str | None, text: str) -> bool:
@@ -116,7 +146,8 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
     return a, b
 
 
-def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, focus: set[str]):
+def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, focus: set[str],
+            counted_nouns: set[str] = frozenset()):
     """(score, index, terms the sentence lacks) of each sentence: idf-weighted question terms, the asked-for kind."""
     for i, (a, b) in enumerate(segs):
         s = text[a:b]
@@ -128,16 +159,18 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
         score += 0.5 * sum(idf(t) for t in partial)
         if kind and carries(kind, s):
             score += 2.0
+        if counted_nouns and counts(counted_nouns, s):
+            score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
             score *= 0.5  # a heading, not an answer
         yield score, i, question_terms - held - partial
 
 
 def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
-              n: int = 1) -> list[Span]:
+              n: int = 1, counted_nouns: set[str] = frozenset()) -> list[Span]:
     """The n best answering spans of one passage, best first, none overlapping another."""
     segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
-    ranked = sorted(_scored(question_terms, text, segs, kind, idf, focus), key=lambda x: (-x[0], x[1]))
+    ranked = sorted(_scored(question_terms, text, segs, kind, idf, focus, counted_nouns), key=lambda x: (-x[0], x[1]))
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
     for score, i, missing in ranked:
@@ -152,7 +185,8 @@ def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus:
     return out
 
 
-def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset()) -> Span | None:
+def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
+              counted_nouns: set[str] = frozenset()) -> Span | None:
     """The best answering span of one passage (idf-weighted question terms; the asked-for kind of fact)."""
-    spans = top_spans(question_terms, text, kind, idf, focus, n=1)
+    spans = top_spans(question_terms, text, kind, idf, focus, n=1, counted_nouns=counted_nouns)
     return spans[0] if spans else None

@@ -70,6 +70,8 @@ def _reason_da(reason: str) -> str:
         return "dokumenterne nævner aldrig " + reason.split("mention ", 1)[1]
     if reason.startswith("no passage about it names"):
         return "ingen passage om emnet nævner " + reason.split("names ", 1)[1]
+    if reason.startswith("no passage gives the number of"):
+        return "ingen passage oplyser antallet af " + reason.split("number of ", 1)[1]
     if reason.startswith("no passage says it for"):
         return "ingen passage siger det for " + reason.split("says it for ", 1)[1]
     return _REASONS_DA.get(reason, reason)
