@@ -135,10 +135,12 @@ class Evidence:
             c = h.chunk
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
-            parts.append((set(tokenize(head)), years_in(head) | years_in(valid)))
-        if any(names <= words and years <= covered for words, covered in parts):
+            # A name's stem stands inside each of its forms ("syddjur" in "Syddjurs Kommunes"): no stemming needed.
+            text = head.lower()
+            parts.append(({n for n in names if n in text}, years_in(head) | years_in(valid)))
+        if any(names <= held and years <= covered for held, covered in parts):
             return None
-        lacking = [n for n in sorted(names) if not any(n in words and years <= covered for words, covered in parts)]
+        lacking = [n for n in sorted(names) if not any(n in held and years <= covered for held, covered in parts)]
         if lacking:
             return f"no passage about it names «{_surface(question, lacking[0])}»"
         return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"

@@ -75,11 +75,11 @@ def counted(question: str) -> str:
 def counts(nouns: set[str], text: str, reach: int = 3) -> bool:
     """A number stands before one of the counted nouns (stemmed; within `reach` words, "57 kommunale bosteder";
     also inside a compound, "11 døgnpladser")."""
-    words = _WORD.findall(text)
+    words = _WORD.findall(text.lower())  # a stem is found inside its inflected word: "bosted" in "bosteder"
     for i, w in enumerate(words):
         if _CARRIES["number"].fullmatch(w):
             for nxt in words[i + 1:i + 1 + reach]:
-                if any(n in t for t in tokenize(nxt) for n in nouns):
+                if any(n in nxt for n in nouns):
                     return True
     return False
 
