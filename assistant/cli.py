@@ -337,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     ffmt.add_argument("--csv", action="store_true", help="one row per answer: question, answer, citations, rating")
     f.set_defaults(func=cmd_feedback)
 
-    from evals.run import add_arguments
+    from evals.options import add_arguments  # the eval suite itself is imported only when `eval` runs
 
     e = add_arguments(sub.add_parser("eval", help="run the evaluation suite and write a report"))
     e.set_defaults(func=cmd_eval)
