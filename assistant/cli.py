@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import json
 import os
 import sys
@@ -337,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     ffmt.add_argument("--csv", action="store_true", help="one row per answer: question, answer, citations, rating")
     f.set_defaults(func=cmd_feedback)
 
-    from evals.run import add_arguments
+    from evals.options import add_arguments  # the eval suite itself is imported only when `eval` runs
 
     e = add_arguments(sub.add_parser("eval", help="run the evaluation suite and write a report"))
     e.set_defaults(func=cmd_eval)
@@ -386,5 +387,14 @@ def _one_line(exc: Exception) -> str:
             "run again with ASSISTANT_DEBUG=1 for the details and report it.")
 
 
+def run() -> int:
+    """The process entry point (the `assistant` command, `python -m assistant.cli`): main(), then exit."""
+    code = main()
+    # The process ends next: freeze the collector, so the interpreter's shutdown does not walk every object once
+    # more (about 0.05 s of a 0.3 s cold question). Not in main(): tests and the app call it in a process that goes on.
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -39,7 +39,7 @@ class Evidence:
         from assistant.glossary import expand_query
 
         tokens = tokenize(expand_query(question))
-        return (set(tokens) | _spelled_as_indexed(tokens, self.index.keyword)) - GENERIC
+        return (set(tokens) | _spelled_as_indexed(tokens, self.index.keyword)) - generic()
 
     # --- rule results ----------------------------------------------------------------------------
 
@@ -75,7 +75,7 @@ class Evidence:
         """Question words the documents never use, not even misspelt or as parts of a hyphenated compound."""
         keyword = self.index.keyword
         out = []
-        for t in sorted(set(tokenize(question)) - GENERIC):
+        for t in sorted(set(tokenize(question)) - generic()):
             if t in keyword or t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
                 continue
             if _compound(t, keyword) or _closest(keyword, t)[0]:  # misspelt: at least MIN_CLOSE alike
@@ -89,7 +89,7 @@ class Evidence:
         question such a word may just be English, so it weighs half as much."""
         from assistant.glossary import expand_query
 
-        terms = set(tokenize(expand_query(question, replace=True))) - GENERIC
+        terms = set(tokenize(expand_query(question, replace=True))) - generic()
         keyword = self.index.keyword
         n = keyword.n or 1
 
@@ -191,7 +191,7 @@ class Evidence:
         """Items whose title shares a content word with the question; else those whose recommendation does."""
         if not query:
             return rows
-        q = set(tokenize(query)) - GENERIC - CASE_WORDS
+        q = set(tokenize(query)) - generic() - case_words()
 
         def shares(text: str) -> bool:
             words = set(tokenize(text))
@@ -333,13 +333,21 @@ def _compound(term: str, vocabulary) -> bool:
     return False
 
 
-# Words that ask about cases in general, not about a topic.
-CASE_WORDS = set(tokenize("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
-                          "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet"))
+# Words that ask about cases in general, not about a topic; words that say nothing about the topic of a
+# question. Stemmed at first use, not at import: a rule question never tokenizes, so it need not load the stemmer.
+_CASE_WORDS = ("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
+               "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet")
+_GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvorfor sige siger står dokument dokumenterne dokumenter "
+            "what who when how which why say says document documents tell about please venligst mange many much "
+            "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
+            "ifølge according skal kan vil var blev har være været does do did was were are be")
 
-# Words that say nothing about the topic of a question.
-GENERIC = set(tokenize(
-    "hvad hvem hvornår hvordan hvilke hvilken hvorfor sige siger står dokument dokumenterne dokumenter "
-    "what who when how which why say says document documents tell about please venligst mange many much "
-    "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
-    "ifølge according skal kan vil var blev har være været does do did was were are be"))
+
+@lru_cache(maxsize=None)
+def case_words() -> frozenset[str]:
+    return frozenset(tokenize(_CASE_WORDS))
+
+
+@lru_cache(maxsize=None)
+def generic() -> frozenset[str]:
+    return frozenset(tokenize(_GENERIC))

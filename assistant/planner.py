@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from assistant.answer import Answer, AnswerPart, ToolCall, attach
 from assistant.evidence import Evidence
@@ -14,13 +15,19 @@ from ingest.dates import date_short
 from ingest.text import tokenize
 
 # Words that point at a source rather than a topic ("ifølge organiseringen fra 2019").
-META = set(tokenize("ifølge according organisering organiseringen notat notatet note forord forordet dokument "
-                    "dokumentet dokumenterne document documents nu now"))
+_META = ("ifølge according organisering organiseringen notat notatet note forord forordet dokument "
+         "dokumentet dokumenterne document documents nu now")
 # A passage must hold at least this share of the question words a rule result leaves uncovered to win.
 PASSAGE_WINS = 0.5
 _FOLLOW_UP = re.compile(r"^(og|and|men|but|hvad med|what about|how about|hvad hvis|what if|hvis|if|også|also|"
                         r"samme|same|i stedet|instead)\b", re.I)
 _PRONOUN = re.compile(r"\b(den|det|dem|denne|dette|it|its|them|they|this)\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def _meta() -> frozenset[str]:
+    # Stemmed at first use, not at import: a rule question never tokenizes, so it need not load the stemmer.
+    return frozenset(tokenize(_META))
 
 
 def call_rule(name: str, args: dict) -> dict:
@@ -143,11 +150,11 @@ class DeterministicPlanner:
         from assistant.retrieval import in_force_weight
         from assistant.spans import focus_terms
 
-        terms = self.evidence.terms(q) - META
+        terms = self.evidence.terms(q) - _meta()
         covered = set(tokenize(" ".join([result.get("answer_da", ""), result.get("answer_en", ""),
                                          TOOL_WORDS.get(r.tool, ""), str(r.args.get("body", ""))])))
         open_terms = {t for t in terms - covered if not t.isdigit()}
-        focus = focus_terms(q) - META
+        focus = focus_terms(q) - _meta()
         known = result.get("known", True)
         if known and not open_terms:
             return None

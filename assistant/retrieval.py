@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.glossary import expand_query
 from assistant.store import LiveIndex
 from ingest.text import Chunk, tokenize
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 RRF_K = 60
 MODES = ("hybrid", "dense", "keyword")
@@ -89,6 +92,8 @@ _pool_lock = threading.Lock()
 
 def _dense_pool() -> ThreadPoolExecutor:
     """Threads for the dense search, which runs while the keyword search runs in the asking thread."""
+    from concurrent.futures import ThreadPoolExecutor  # only document searches need it, not a rule question
+
     global _pool
     if _pool is None:
         with _pool_lock:

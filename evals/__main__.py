@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evals.run import add_arguments, main
+from evals.options import add_arguments
+from evals.run import main
 
 parser = add_arguments(argparse.ArgumentParser(prog="python -m evals", description=__doc__))
 parser.add_argument("--show-held-out", action="store_true",

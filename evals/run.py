@@ -1,7 +1,6 @@
 """`assistant eval`: build the eval store, run each split through retrieval and the planners, report, gate."""
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import traceback
@@ -10,7 +9,7 @@ from pathlib import Path
 
 from evals import metrics, model_eval
 from evals.gate import (GATED_MODE, MODES, gate, load_thresholds, measured, suggested_thresholds)
-from evals.splits import SPLITS, chosen, load_cases
+from evals.splits import chosen, load_cases
 
 K = max(metrics.KS)
 
@@ -128,18 +127,6 @@ def run_splits(assistant, cases: dict[str, list[dict]], planners: list[str]) -> 
 
 
 # --- entry point -----------------------------------------------------------------------------------
-
-def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The options of `assistant eval` (and `python -m evals`)."""
-    parser.add_argument("--report", default="artifacts/eval-report.md", help="Markdown report path (JSON beside it)")
-    parser.add_argument("--store", help="the eval's own index folder (default artifacts/eval-store/; never the app's .store/)")
-    parser.add_argument("--planner", choices=["deterministic", "model", "both"], default=None)
-    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all", help="which split(s) to run (default all)")
-    parser.add_argument("--no-gate", action="store_true", help="do not fail on thresholds")
-    parser.add_argument("--ids", help="only the cases whose id matches this regular expression")
-    parser.add_argument("--limit", type=int, help="only the first N cases of each split (after --ids)")
-    return parser
-
 
 def main(args) -> int:
     from assistant.api import Assistant

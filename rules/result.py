@@ -1,10 +1,9 @@
 """What every rule tool returns: a bilingual answer, structured fields and its sources."""
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Optional
-
-from pydantic import BaseModel, ConfigDict, Field
 
 _MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
               "september", "oktober", "november", "december"]
@@ -12,35 +11,35 @@ _MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "A
               "September", "October", "November", "December"]
 
 
-class RuleCitation(BaseModel):
+# Plain dataclasses, not pydantic models: the rule functions build them from validated data, so there is
+# nothing to validate, and a rule question need not build their schemas at import.
+@dataclass(frozen=True, kw_only=True)
+class RuleCitation:
     """One source: corpus document id, section, and the exact quote from its cleaned text."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     doc_id: str
     section: str
     quote: str
 
 
-class RuleResult(BaseModel):
+@dataclass(kw_only=True)
+class RuleResult:
     """The answer of one rule tool on one question."""
-
-    model_config = ConfigDict(extra="forbid")
 
     tool: str
     known: bool
     answer_da: str
     answer_en: str
-    fields: dict[str, Any] = Field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
     rule_id: str
     version: str
     valid_from: Optional[str] = None
     valid_to: Optional[str] = None
-    citations: list[RuleCitation] = Field(default_factory=list)
+    citations: list[RuleCitation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe plain dict."""
-        return self.model_dump(mode="json")
+        """Plain dict (the rule functions put only JSON values in fields: dates as ISO text)."""
+        return asdict(self)
 
 
 def iso(value: date | None) -> str | None:

@@ -10,7 +10,9 @@ from .result import RuleCitation
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is built when it first validates, so a question that reads one rule
+    # file does not pay for the schemas of the others at import.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(Strict):

@@ -27,7 +27,8 @@ _BODY = "Body name as the user writes it; any name or alias the rules know (see 
 
 
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: the argument schemas are built when the agent first uses them, not on every import of rules.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class CapacityArgs(_Args):
