@@ -115,7 +115,7 @@ class Evidence:
         from assistant.glossary import expand_query
 
         words = counted(question)
-        nouns = set(tokenize(expand_query(words, replace=True))) - GENERIC if words else set()
+        nouns = set(tokenize(expand_query(words, replace=True))) - generic() if words else set()
         # A word the index never uses (English the glossary lacks, a synonym) cannot be looked for next to a number.
         return nouns if any(n in self.index.keyword for n in nouns) else set()
 
