@@ -135,7 +135,7 @@ class Evidence:
             c = h.chunk
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
-            # A name's stem stands inside each of its forms ("syddjur" in "Syddjurs Kommunes"): no stemming needed.
+            # A name's stem stands inside each of its forms ("kollegi" in "Kollegiets"): no stemming needed.
             text = head.lower()
             parts.append(({n for n in names if n in text}, years_in(head) | years_in(valid)))
         if any(names <= held and years <= covered for held, covered in parts):

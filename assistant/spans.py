@@ -59,11 +59,11 @@ _COUNTED = re.compile(r"\b(?:hvor mange|how many)\s+(?!af\b|of\b)([^\W\d_]+(?:\s
 _WORD = re.compile(r"[\w-]+")
 
 
-_ADJECTIVE = re.compile(r"(?:isk|sk|ig|lig|al|ær|ed)e$", re.I)  # "midtjyske", "kommunale": the noun comes next
+_ADJECTIVE = re.compile(r"(?:isk|sk|ig|lig|al|ær|ed)e$", re.I)  # "danske", "kommunale": the noun comes next
 
 
 def counted(question: str) -> str:
-    """The noun after "hvor mange" / "how many": what the question counts ("pladser"; "midtjyske kommuner" ->
+    """The noun after "hvor mange" / "how many": what the question counts ("pladser"; "kommunale bosteder" ->
     "kommuner"). Only one word: the next may already be a verb ("hvor mange borgere venter")."""
     m = _COUNTED.search(question)
     if not m:
