@@ -64,7 +64,7 @@ _ADJECTIVE = re.compile(r"(?:isk|sk|ig|lig|al|ær|ed)e$", re.I)  # "danske", "ko
 
 def counted(question: str) -> str:
     """The noun after "hvor mange" / "how many": what the question counts ("pladser"; "kommunale bosteder" ->
-    "kommuner"). Only one word: the next may already be a verb ("hvor mange borgere venter")."""
+    "bosteder"). Only one word: the next may already be a verb ("hvor mange borgere venter")."""
     m = _COUNTED.search(question)
     if not m:
         return ""
