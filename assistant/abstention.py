@@ -34,8 +34,6 @@ def silence(best_dense: float, coverage: float, spans: list[Span], kind: str | N
     return None
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
 
 def years_in(text: str) -> set[int]:
     """The years a text names, ranges included ("2021-22" names 2021 and 2022, "2019-2022" each year between)."""
