@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from assistant.slots import Slots, question_date
 
@@ -16,9 +17,24 @@ RULE_TOOLS = ("capacity_adjustment", "hearing_deadline", "who_chairs", "body_fac
               "framework_period", "tariff_agreement")
 
 
-def _cue(*alternatives: str) -> re.Pattern:
+class _Cue:
+    """A cue pattern, compiled at its first search: routing stops at the first tool that fits, so a question
+    needs only a few of the cues (compiling all of them at import cost a cold question about 4 ms)."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return re.compile(self.source, re.I)
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(text)
+
+
+def _cue(*alternatives: str) -> _Cue:
     # Alternatives are plain words/stems joined by single spaces (the question is whitespace-collapsed).
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")", re.I)
+    return _Cue(r"(?<!\w)(?:" + "|".join(alternatives) + r")")
 
 
 HEARING = _cue(r"mailhøring\w*", r"høring\w*", r"hørring\w*", "hearing", "consultation")
