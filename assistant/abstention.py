@@ -1,8 +1,6 @@
 """When the documents are silent: no passage holds the question's rare terms or the kind of fact it asks for."""
 from __future__ import annotations
 
-import re
-
 from assistant.spans import Span
 
 # A passage answers when it holds most of the question's information (idf-weighted content terms) or is
@@ -32,16 +30,4 @@ def silence(best_dense: float, coverage: float, spans: list[Span], kind: str | N
     if coverage < MIN_WEIGHTED_COVERAGE and best_dense < MIN_DENSE:
         return "no passage holds the question's key terms"
     return None
-
-
-
-def years_in(text: str) -> set[int]:
-    """The years a text names, ranges included ("2021-22" names 2021 and 2022, "2019-2022" each year between)."""
-    out: set[int] = set()
-    for m in re.finditer(r"\b((?:19|20)\d\d)(?:\s?[-–/]\s?((?:19|20)?\d\d))?\b", text):
-        first = int(m.group(1))
-        last = m.group(2)
-        end = first if last is None else int(last) if len(last) == 4 else first // 100 * 100 + int(last)
-        out.update(range(first, end + 1) if first <= end <= first + 10 else (first,))
-    return out
 

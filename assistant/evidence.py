@@ -6,14 +6,14 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from assistant.abstention import silence, weighted_coverage, years_in
+from assistant.abstention import silence, weighted_coverage
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
 from assistant.spans import Span, answer_type, best_span, counted, counts, focus_terms, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
-from ingest.dates import date_short
+from ingest.dates import date_short, years_named
 from ingest.text import tokenize
 
 
@@ -123,21 +123,20 @@ class Evidence:
         """Why the passages found speak of the question's subject but not of what it asks (None when one does):
         no passage found counts what a "how many" question counts, or no passage quoted holds every name and year
         the question gives."""
-        names, years = self.named(question), years_in(question)
+        names, years = self.named(question), years_named(question)
         nouns = self.counted_nouns(question)
         if nouns and not any(counts(nouns, h.chunk.text) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
-        hits = [h for h, _ in quoted]
         if not names and not years:
             return None
         parts = []
-        for h in hits:
+        for h, _ in quoted:
             c = h.chunk
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
             # A name's stem stands inside each of its forms ("kollegi" in "Kollegiets"): no stemming needed.
             text = head.lower()
-            parts.append(({n for n in names if n in text}, years_in(head) | years_in(valid)))
+            parts.append(({n for n in names if n in text}, years_named(head) | years_named(valid)))
         if any(names <= held and years <= covered for held, covered in parts):
             return None
         lacking = [n for n in sorted(names) if not any(n in held and years <= covered for held, covered in parts)]

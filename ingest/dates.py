@@ -87,6 +87,18 @@ def find_dates(text: str, years: bool = True) -> list[DateMention]:
     return sorted(found, key=lambda f: f.start)
 
 
+def years_named(text: str) -> set[int]:
+    """Every year a text names, ranges spelled out ("Rammeaftale 2021-22" names 2021 and 2022, "2019-2022" each year
+    between); no date is checked, so a passage with an impossible date still gives its years."""
+    out: set[int] = set()
+    for m in _YEAR_RANGE.finditer(text):
+        first, last = int(m.group(1)), m.group(2)
+        end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+        out.update(range(first, end + 1) if first <= end <= first + 10 else (first,))
+    out.update(int(m.group(1)) for m in _YEAR.finditer(text))
+    return out
+
+
 def date_da(d: date) -> str:
     return f"{d.day}. {MONTHS_DA[d.month - 1]} {d.year}"
 

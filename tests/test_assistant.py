@@ -163,11 +163,11 @@ def test_the_answerable_neighbours_of_near_misses_are_answered(seed_assistant, q
 
 
 def test_years_and_counted_nouns_are_read_from_text():
-    from assistant.abstention import years_in
     from assistant.spans import counted, counts
+    from ingest.dates import years_named
 
-    assert years_in("Rammeaftale 2021-22 og perioden 2019-2022") == {2019, 2020, 2021, 2022}
-    assert years_in("telefon 12345678, 2030") == {2030}
+    assert years_named("Rammeaftale 2021-22 og perioden 2019-2022") == {2019, 2020, 2021, 2022}
+    assert years_named("telefon 12345678, 2030") == {2030}
     assert counted("Hvor mange midtjyske kommuner har svaret?") == "kommuner"
     assert counted("Hvor mange borgere venter?") == "borgere"
     assert counted("Hvor mange af pladserne lukker?") == ""
