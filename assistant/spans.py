@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from ingest.text import tokenize
 
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}")
+# A sentence ends at ".!?" before a capital, at a bullet line, or at a blank line, except one that a lower-case word
+# follows: PDF text breaks paragraphs inside sentences ("… som VISO\n\nskal prioritere …").
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}(?![a-zæøå])")
 _ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
                            r"e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
 MAX_SPAN = 600
@@ -98,7 +100,8 @@ def segments(text: str) -> list[tuple[int, int]]:
         lead = len(seg) - len(seg.lstrip())
         start, end = last + lead, last + len(seg.rstrip())
         if end > start:
-            if parts and _ABBREVIATION.search(text[parts[-1][0]:parts[-1][1]]):
+            short_lead = end - start <= 25 and text[start:end].endswith(":")  # "Overskrifterne er:" leads a list
+            if parts and (_ABBREVIATION.search(text[parts[-1][0]:parts[-1][1]]) or short_lead):
                 parts[-1][1] = end
             else:
                 parts.append([start, end])
@@ -120,13 +123,21 @@ class Span:
     carries_answer: bool
 
 
+_ITEM = re.compile(r"(?:[•\-–o]|\d{1,2}[.)]|[a-zæøå][.)])\s")  # a bullet, "2." / "2)" or "b)" starting a list item
+
+
 def _list_end(text: str, end: int, limit: int = 450) -> int:
-    """Where the list after a lead sentence ending in ":" ends (its bullet lines, or its paragraph)."""
+    """Where the list after a lead sentence ending in ":" ends: its items (bullets, numbers, letters; one per line
+    or one per paragraph), or the one paragraph that follows."""
     tail = text[end:end + limit]
     cut = tail.rfind("\n") if len(tail) == limit else len(tail)
-    paragraph_end = tail.find("\n\n", 1)
-    if 0 < paragraph_end < cut and tail[paragraph_end:].lstrip()[:1] not in ("•", "-", "–"):
-        cut = paragraph_end
+    start = len(tail) - len(tail.lstrip())
+    pos = tail.find("\n\n", start)
+    while 0 < pos < cut:
+        if not _ITEM.match(tail[pos:].lstrip()):
+            cut = pos
+            break
+        pos = tail.find("\n\n", pos + 2)
     return end + max(cut, 0)
 
 
