@@ -1,7 +1,8 @@
 """The eval's own store: the seed corpus plus the out-of-corpus stand-ins, never the app's `.store/`.
 
-The two manifests are merged into one corpus folder inside the store folder, so that `build_index` sees one
-corpus and the stand-ins are distractors for every split. Vectors are cached beside it (embeddings.sqlite).
+The manifests (the seeds, the held-out `ooc` stand-ins and the `dev` stand-ins) are merged into one corpus folder
+inside the store folder, so that `build_index` sees one corpus and the stand-ins are distractors for every split.
+Vectors are cached beside it (embeddings.sqlite).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from evals.splits import EVALS_DIR
 PROJECT_ROOT = EVALS_DIR.parent
 DEFAULT_STORE = PROJECT_ROOT / "artifacts" / "eval-store"
 OOC_MANIFEST = EVALS_DIR / "ooc_corpus" / "manifest.yaml"
+DEV_MANIFEST = EVALS_DIR / "dev_corpus" / "manifest.yaml"  # stand-ins for the dev split (tuned on)
+STAND_IN_MANIFESTS = (OOC_MANIFEST, DEV_MANIFEST)
 CORPUS = "corpus"
 
 
@@ -68,5 +71,5 @@ def build_eval_store(store: Path, seed_corpus: Path, embedding: str, *, app_stor
 
     if app_store is not None:
         seed_embedding_cache(store, app_store)
-    corpus = combined_corpus(store / CORPUS, [Path(seed_corpus) / "manifest.yaml", OOC_MANIFEST])
+    corpus = combined_corpus(store / CORPUS, [Path(seed_corpus) / "manifest.yaml", *STAND_IN_MANIFESTS])
     return corpus, build_index(corpus, store, embedding, chroma_host=chroma_host, chroma_port=chroma_port)
