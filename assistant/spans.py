@@ -9,13 +9,17 @@ from ingest.text import tokenize
 # A sentence ends at ".!?" before a capital, at a bullet line, or at a blank line, except one that a lower-case word
 # follows: PDF text breaks paragraphs inside sentences ("… som VISO\n\nskal prioritere …").
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}(?![a-zæøå])")
-_ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
+_ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|pr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
                            r"e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
 MAX_SPAN = 600
 
 # What a question asks for, and how a sentence shows it carries that.
 _ASKS = (
     ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for)\b", re.I)),  # "how much" alone asks for a quantity
+    # Minutes record the decision under each item, beside the proposal ("Indstilling"): a question about the outcome
+    # is answered by the decision line.
+    ("decision", re.compile(r"\b(besluttede?|beslutning\w*|vedt[oa]g\w*|blev\b.{0,80}\b(?:godkendt|vedtaget|afvist)|"
+                            r"udfald\w*|decided|decision\w*|resolved|outcome|was\b.{0,80}\bapproved)\b", re.I)),
     ("number", re.compile(r"\b(hvor mange|hvor meget|antal\w*|how many|how much|number of|hvor stor\w*|how large|"
                           r"procent\w*|percent\w*)\b", re.I)),
     ("date", re.compile(r"\b(hvornår|when|dato\w*|date[sd]?|frist\w*|deadline)\b", re.I)),
@@ -33,6 +37,8 @@ _CARRIES = {
                        r"october)\b|\b(19|20)\d\d\b|\buge \d", re.I),
     "place": re.compile(r"\b(i|på|hos|at|in)\s+[A-ZÆØÅ][\w-]+|\b(rådhus\w*|lokale\w*|mødelokale\w*|adresse\w*|online|"
                         r"teams|virtuelt|vej\b|gade\b)", re.I),
+    "decision": re.compile(r"\b(beslutning|besluttede|besluttet|vedtog|vedtaget|godkendte|udsat|afvist|decision|"
+                           r"decided)\b", re.I),
     "who": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+|\b\w*(kommune|region|formand\w*|"
                       r"direktør\w*|sekretariat\w*|udvalg\w*|gruppe\w*)\b"),
 }
@@ -106,7 +112,19 @@ def segments(text: str) -> list[tuple[int, int]]:
             else:
                 parts.append([start, end])
         last = b
-    return [(a, b) for a, b in parts if b - a > 25]
+    # A fragment of 25 characters or less ("Beslutning\nGodkendt.", a heading) leads the sentence after it.
+    out: list[tuple[int, int]] = []
+    lead = None
+    for a, b in parts:
+        if lead is not None:
+            a, lead = lead, None
+        if b - a <= 25:
+            lead = a
+            continue
+        out.append((a, b))
+    if lead is not None and out:
+        out[-1] = (out[-1][0], parts[-1][1])
+    return out
 
 
 def sentences(text: str) -> list[str]:
@@ -141,20 +159,26 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
     return end + max(cut, 0)
 
 
+REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
+
+
 def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, missing: set[str]) -> tuple[int, int]:
-    """The span: the sentence, its list after a colon, or the next sentence when that carries what is missing
-    (the asked-for kind of fact, or question terms the sentence lacks)."""
+    """The span: the sentence, its list after a colon, or the sentences up to the next that carries what is missing
+    (the asked-for kind of fact within REACH sentences, or question terms the sentence lacks in the next one)."""
     a, b = segs[i]
     if text[a:b].rstrip().endswith(":"):
         return a, _list_end(text, b)
-    if i + 1 < len(segs):
+    end = None
+    if kind and not carries(kind, text[a:b]):
+        end = next((nb for na, nb in segs[i + 1:i + 1 + REACH] if nb - a <= MAX_SPAN and carries(kind, text[na:nb])),
+                   None)
+    if end is None and missing and i + 1 < len(segs):
         na, nb = segs[i + 1]
-        nxt = text[na:nb]
-        wanted = (kind and not carries(kind, text[a:b]) and carries(kind, nxt)) or (
-            missing and set(tokenize(nxt)) & missing)
-        if wanted and nb - a <= MAX_SPAN:
-            return a, _list_end(text, nb) if nxt.rstrip().endswith(":") else nb
-    return a, b
+        if set(tokenize(text[na:nb])) & missing and nb - a <= MAX_SPAN:
+            end = nb
+    if end is None:
+        return a, b
+    return a, _list_end(text, end) if text[a:end].rstrip().endswith(":") else end
 
 
 def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, focus: set[str],

@@ -1,4 +1,5 @@
-"""Agenda items numbered on one level ("1. Godkendelse af dagsorden", "Punkt 2 …", "Pkt. 3:", "Sag nr. 4 | …", "38 …").
+"""Agenda items numbered on one level ("1. Godkendelse af dagsorden", "Punkt 2 …", "Pkt. 3:", "Sag nr. 4 | …",
+"Sag: 87 | Journalnr. …" with a "Titel:" line, "38 …").
 
 The one place that finds them, for the chunker and the decision register alike. A line is an item heading only as
 part of a run of consecutive numbers (n, n+1, n+2 …, at least two): a numbered list or a number in running text
@@ -13,13 +14,24 @@ from dataclasses import dataclass
 # Optional word before the number, the number, an optional mark after it, the title. Every piece is bounded and the
 # pieces are separated by fixed characters: linear time on any line.
 _HEADING = re.compile(
-    r"^[ \t]{0,8}(?P<prefix>(?:dagsordens)?punkt[ \t]{0,3}|pkt\.?[ \t]{0,3}|ad[ \t]{1,3}(?:pkt\.?[ \t]{0,3})?|"
-    r"sag[ \t]{0,3}(?:nr\.?)?[ \t]{0,3})?"
+    r"^[ \t]{0,8}(?P<prefix>(?:dagsordens)?punkt:?[ \t]{0,3}|pkt\.?:?[ \t]{0,3}|ad[ \t]{1,3}(?:pkt\.?[ \t]{0,3})?|"
+    r"sag[ \t]{0,3}(?:nr\.?)?:?[ \t]{0,3})?"
     r"(?P<no>\d{1,3})(?P<mark>[.):|]|[ \t]{1,3}[-–|:])?[ \t]{1,8}(?P<title>[^\W\d_].{0,150})$",
     re.IGNORECASE,
 )
 MAX_HEADING_CHARS = 160
 MIN_RUN = 2
+
+
+# "Sag: 87 | Journalnr.: … | Åben sag" with the title on its own line below: "Titel: Kapacitetstilpasning …".
+_TITLE_LINE = re.compile(r"^[ \t]{0,8}(?:titel|overskrift|emne)[ \t]{0,3}[:|][ \t]{0,3}(\S.{0,150})$", re.IGNORECASE)
+
+
+def _titled(lines: list[str], i: int, title: str) -> str:
+    """The item's title: a "Titel:" line right below the heading line wins over the heading's own words."""
+    nxt = next((ln for ln in lines[i + 1:i + 3] if ln.strip()), "")
+    m = _TITLE_LINE.match(nxt)
+    return m.group(1).strip() if m else title
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,7 @@ def flat_headings(lines: list[str]) -> list[Heading]:
     k: int | None = last
     while k is not None:
         i, number, title, _ = scored[k]
-        out.append(Heading(i, number, title))
+        out.append(Heading(i, number, _titled(lines, i, title)))
         k = back[k]
     out.reverse()
     # Bare numbers below 10 ("3 Orientering") are too common in prose: such a run needs a heading mark or length.

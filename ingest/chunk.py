@@ -59,8 +59,19 @@ def split_agenda(text: str) -> list[Section]:
     return [s for s in sections if "".join(s.lines).strip() or s.number]
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(\S.{0,150})$")  # "## Kapacitetsændringer", "### Hvem …?"
+
+
+def _heading_title(line: str) -> str:
+    m = _MARKDOWN_HEADING.match(line.strip())
+    return m.group(1).strip(" #") if m else line.strip()
+
+
 def _is_heading(lines: list[str], i: int) -> bool:
     line = lines[i].strip()
+    if _MARKDOWN_HEADING.match(line):
+        return True  # a web page or Markdown file marks its headings itself, questions included
+
     if not line or len(line) > 70 or len(line.split()) > 8:
         return False
     if not line[0].isupper() or _BULLET.match(line) or line[-1] in ".,;:!?)":
@@ -83,7 +94,7 @@ def split_headings(text: str) -> list[Section]:
     for i, line in enumerate(lines):
         if _is_heading(lines, i):
             # The heading stays in the text too: a misread first line of a paragraph is not lost.
-            sections.append(Section("", line.strip(), "", [line]))
+            sections.append(Section("", _heading_title(line), "", [line]))
         else:
             sections[-1].lines.append(line)
     merged: list[Section] = []

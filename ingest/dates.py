@@ -22,8 +22,9 @@ _DMY_NUM = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
 _DMY_TXT = re.compile(r"(?<!\d)(\d{1,2})\.? {0,3}([a-zæøå]{3,9})\.? {0,3}(\d{4})(?!\d)", re.I)
 _MDY_TXT = re.compile(r"\b([a-z]{3,9}) {1,3}(\d{1,2})(?:st|nd|rd|th)?,? {0,3}(\d{4})(?!\d)", re.I)
 _MONTH_YEAR = re.compile(r"\b([a-zæøå]{3,9}) {1,3}(\d{4})(?!\d)", re.I)
-_YEAR = re.compile(r"(?<![\d.,/-])(19\d\d|2[01]\d\d)(?![\d.,/])")
-_YEAR_RANGE = re.compile(r"(?<![\d.,/-])((?:19|2[01])\d\d) {0,2}[-–/] {0,2}((?:19|2[01])?\d\d)(?![\d.,/])")
+# A year may end a sentence or clause ("i 2027.", "2028-2030, så"); a digit after the mark makes it a number.
+_YEAR = re.compile(r"(?<![\d.,/-])(19\d\d|2[01]\d\d)(?!\d|[.,/]\d)")
+_YEAR_RANGE = re.compile(r"(?<![\d.,/-])((?:19|2[01])\d\d) {0,2}[-–/] {0,2}((?:19|2[01])?\d\d)(?!\d|[.,/]\d)")
 
 
 class BadDate(ValueError):

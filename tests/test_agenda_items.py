@@ -143,3 +143,48 @@ def test_a_long_line_of_digits_is_linear():
     heads = flat_headings(text.splitlines())
     assert time.perf_counter() - t0 < 2
     assert len(heads) == 199
+
+
+# Committee minutes that put each case's number on a metadata line and its title on the next ("Titel: …").
+CASE_MINUTES = f"""{A} Kommune | Socialudvalget | Referat
+
+------------------------------------------------------------
+Sag: 87 | Journalnr.: 27.12.00-A00-14-26 | Åben sag
+Titel: Kapacitetstilpasning på Bofællesskabet Lærken
+
+Resumé | Lærken har i dag 20 pladser.
+Indstilling | Administrationen indstiller, at Lærken reduceres med 6 pladser.
+
+Beslutning i Socialudvalget den 25.08.2026: Udvalget godkendte en reduktion med 4 pladser.
+
+------------------------------------------------------------
+Sag: 88 | Journalnr.: 27.36.04-P20-3-26 | Åben sag
+Titel: Udvidelse af aflastningstilbuddet Fjordly
+
+Resumé | Fjordly giver aflastning til børn og unge.
+
+Beslutning i Socialudvalget den 25.08.2026: Sagen blev udsat.
+"""
+
+
+def test_case_headings_take_their_title_from_the_title_line():
+    got = items("minutes", CASE_MINUTES)
+    assert [(i.item_no, i.title) for i in got] == [
+        ("87", "Kapacitetstilpasning på Bofællesskabet Lærken"), ("88", "Udvidelse af aflastningstilbuddet Fjordly")]
+    chunks = chunk_document(entry("minutes"), clean_text(CASE_MINUTES))
+    assert [c.section for c in chunks if c.section] == ["87", "88"]
+    assert "reduktion med 4 pladser" in next(c.text for c in chunks if c.section == "87")
+
+
+def test_markdown_headings_cut_a_web_page():
+    page = ("# Ofte stillede spørgsmål\n\nHer er svar på de spørgsmål, vi oftest får fra kommunerne om aftalen og "
+            "om kapacitet.\n\n## Kapacitet\n\n### Skal vi have godkendelse, før vi ændrer antallet af pladser?\n"
+            "Bagatelgrænsen er 6 pladser: op til 6 pladser kræver ingen godkendelse, men skal indberettes til "
+            "sekretariatet senest 30 dage før ændringen træder i kraft, og styregruppen orienteres.\n\n"
+            "### Hvor ofte mødes styregruppen?\nStyregruppen holder fem møder i 2026 og seks møder om året fra "
+            "2027; datoerne står i mødeplanen nedenfor, sammen med fristerne for punkter til dagsordenen og "
+            "stedet for hvert møde.\n")
+    titles = [c.section_title for c in chunk_document(entry("other"), clean_text(page))]
+    assert any(t.endswith("Skal vi have godkendelse, før vi ændrer antallet af pladser?") for t in titles), titles
+    assert any(t.endswith("Hvor ofte mødes styregruppen?") for t in titles), titles
+    assert not any("#" in t for t in titles)

@@ -168,6 +168,9 @@ def test_years_and_counted_nouns_are_read_from_text():
 
     assert years_named("Rammeaftale 2021-22 og perioden 2019-2022") == {2019, 2020, 2021, 2022}
     assert years_named("telefon 12345678, 2030") == {2030}
+    # A year ends a sentence or a clause; a digit after the mark makes it a number.
+    assert years_named("Rammeaftalen Syd 2028-2030.") == {2028, 2029, 2030}
+    assert years_named("seks møder i 2027, så") == {2027} and years_named("2027.5 og 25.08.2026") == set()
     assert counted("Hvor mange midtjyske kommuner har svaret?") == "kommuner"
     assert counted("Hvor mange borgere venter?") == "borgere"
     assert counted("Hvor mange af pladserne lukker?") == ""
@@ -184,6 +187,19 @@ def test_years_and_counted_nouns_are_read_from_text():
 def test_a_list_is_quoted_with_its_lead_sentence(seed_assistant, question, facts):
     ans = _ask(seed_assistant, question)
     assert not ans.abstained and all(f in ans.answer for f in facts), ans.answer
+
+
+def test_a_decision_question_is_answered_by_the_decision_line_not_the_proposal():
+    from assistant.spans import answer_type, best_span
+    from ingest.text import tokenize
+
+    item = ("Sagsfremstilling\nTakstudvalget har foreslået, at overheadprocenten i takstberegningen hæves fra 4,1 til "
+            "4,5 procent.\n\nIndstilling\nDet indstilles, at styregruppen godkender en overheadprocent på 4,5.\n\n"
+            "Beslutning\nIkke godkendt. Overheadprocenten fastholdes på 4,1 procent.")
+    question = "Blev forslaget om at hæve overheadprocenten til 4,5 procent godkendt af styregruppen?"
+    assert answer_type(question) == "decision"
+    span = best_span(set(tokenize(question)), item, answer_type(question), lambda t: 1.0)
+    assert "Ikke godkendt" in span.text, span.text
 
 
 def test_sentences_follow_the_text_not_its_line_breaks():

@@ -133,7 +133,7 @@ def test_thresholds_file_gates_every_metric_of_every_split():
 def _documents() -> dict[str, str]:
     """Cleaned text of every seed and stand-in document, by id, through the real loaders (HTML included)."""
     out = {}
-    for manifest in (ROOT / "corpus" / "manifest.yaml", store.OOC_MANIFEST):
+    for manifest in (ROOT / "corpus" / "manifest.yaml", *store.STAND_IN_MANIFESTS):
         for entry in load_manifest(manifest):
             out[entry.id] = clean_text(load_text(manifest.parent / entry.file))
     return out
@@ -209,10 +209,13 @@ def test_stand_ins_are_marked_and_are_not_in_the_app_corpus():
     entries = load_manifest(store.OOC_MANIFEST)
     assert len(entries) >= 4 and {e.kind for e in entries} >= {"agenda", "minutes", "agreement"}
     assert any(e.file.endswith(".html") for e in entries)
-    for e in entries:
-        assert e.origin == "stand-in" and "STAND-IN" in e.title, e.id
-        assert e.id not in seeds
-        assert "STAND-IN" in load_text(store.OOC_MANIFEST.parent / e.file)[:400], e.file
+    for manifest in store.STAND_IN_MANIFESTS:
+        for e in load_manifest(manifest):
+            assert e.origin == "stand-in" and "STAND-IN" in e.title, e.id
+            assert e.id not in seeds
+            assert "STAND-IN" in load_text(manifest.parent / e.file)[:400], e.file
+    dev_ids = {e.id for e in load_manifest(store.DEV_MANIFEST)}
+    assert dev_ids and not dev_ids & {e.id for e in entries}  # the dev stand-ins are not the held-out ones
     assert all(e.origin is None for e in load_manifest(ROOT / "corpus" / "manifest.yaml"))
 
 
@@ -261,7 +264,8 @@ def eval_store(seed_store, tmp_path_factory):
     path = tmp_path_factory.mktemp("eval-store")
     _, report = store.build_eval_store(path, ROOT / "corpus", "e5-small", app_store=seed_store)
     assert not report.failed, report.failed
-    assert report.docs == len(load_manifest(ROOT / "corpus" / "manifest.yaml")) + len(load_manifest(store.OOC_MANIFEST))
+    assert report.docs == len(load_manifest(ROOT / "corpus" / "manifest.yaml")) + sum(
+        len(load_manifest(m)) for m in store.STAND_IN_MANIFESTS)
     _, again = store.build_eval_store(path, ROOT / "corpus", "e5-small")
     assert again.up_to_date  # an unchanged corpus is not rebuilt
     return path
