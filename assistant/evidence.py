@@ -114,6 +114,23 @@ class Evidence:
             words = words[1:]
         return {t for w in words for t in tokenize(w)[:1] if t in self.index.keyword and not t[:1].isdigit()}
 
+    def outside_scope(self, question: str) -> str | None:
+        """A name the question gives that only documents outside the rules' scope hold (another region's body, a
+        municipality or offer of another region), as the question writes it; None when there is none. Such a
+        question is about those documents, not about the bodies the rule tools answer for."""
+        from assistant.names import body_in_scope
+        from assistant.slots import strip_dates
+
+        outside = {d for d, info in self.index.document_info().items() if not body_in_scope(info.body)}
+        if not outside:
+            return None  # a store of our own documents only: nothing to look up
+        names = self.named(strip_dates(question))  # "22 December 2026" names a day, not a body
+        for n in sorted(names):
+            docs = self.index.term_documents(n)
+            if docs and docs <= outside:
+                return _surface(question, n)
+        return None
+
     def counted_nouns(self, question: str) -> set[str]:
         """The stems of what a "how many" question counts, English words given as their Danish terms."""
         from assistant.glossary import expand_query

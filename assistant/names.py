@@ -75,3 +75,25 @@ def region_names(canonical: str) -> list[str]:
     from rules.scope import scope
 
     return [n for n, c in scope().other_region_names if c == canonical]
+
+
+_OWNER = re.compile(r"\(([^()]{1,120})\)")
+
+
+def body_in_scope(body: str) -> bool:
+    """Whether a document's body ("<a body>", "<a body> (<a region>)", "Socialudvalget (X Kommune)") lies within
+    the rules' scope: a body the rules cover, our region or one of its municipalities. A document without a body
+    counts as ours (nothing says otherwise)."""
+    from rules.scope import scope
+
+    if not body.strip():
+        return True
+    if find_other_region(body):
+        return False
+    s = scope()
+    folded = _fold(body)
+    if any(_fold(n) in folded for n in s.region_names) or any(_fold(m) + "kommune" in folded for m in s.municipalities):
+        return True
+    owner = _OWNER.search(body)
+    return owner is None and find_body(body) is not None
+

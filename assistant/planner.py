@@ -103,6 +103,13 @@ class DeterministicPlanner:
             lang = out.language = previous.language if len(q.split()) <= 4 else lang
         else:
             r = route(q, slots, as_of)
+        if r.tool in RULE_TOOLS or slots.places is not None:
+            # A rule tool answers for the bodies it covers; a name only other regions' documents hold says the
+            # question is about those ("the secretariat of <another region's agreement>").
+            other = self.evidence.outside_scope(q)
+            if other:
+                slots = replace(slots, other_scope=other)
+                r = route(q, slots, as_of)
         out.route, out.slots = r.tool, slots.to_dict()
         out.date_used = r.on.isoformat() if r.on else as_of.isoformat()
         if slots.ignored:
@@ -177,7 +184,7 @@ class DeterministicPlanner:
 
     def _rule_beside_passages(self, out: Answer, slots: Slots) -> AnswerPart | None:
         """The capacity rule for a change of places the question names, shown above what the documents say."""
-        if slots.other_region or slots.places is None or slots.places.direction is None:
+        if slots.other_region or slots.other_scope or slots.places is None or slots.places.direction is None:
             return None
         args = {"on": out.as_of, "change": slots.places.change, "whole_offer_closes": slots.whole_offer}
         if slots.whole_offer:
@@ -210,11 +217,12 @@ class DeterministicPlanner:
         # Passages are searched as of the asking date: a later agenda may report the meeting a question names.
         on = date.fromisoformat(out.as_of)
         hits = None
-        if slots.other_region:
+        if slots.other_region or slots.other_scope:
             # Rules and passages about our own region do not answer for another one: keep passages naming it.
             from assistant.names import region_names
 
-            names = [n.casefold() for n in region_names(slots.other_region)]
+            names = [n.casefold() for n in (region_names(slots.other_region) if slots.other_region else
+                                            [slots.other_scope])]
             hits = [h for h in self.evidence.search(q, on, filters)
                     if any(n in h.chunk.context_text().casefold() for n in names)]
         part = self.evidence.document_part(q, out.language, on, filters, region=slots.other_region, hits=hits)

@@ -110,9 +110,9 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
     def rule(tool: str, args: dict, reason: str, weak: bool = False) -> Route:
         return Route(tool, args, (reason,), weak, on, why)
 
-    if slots.other_region:
-        return Route("search_documents", {}, (f"names {slots.other_region}, outside the rules' scope",), on=on,
-                     date_note=why)
+    if slots.other_region or slots.other_scope:
+        return Route("search_documents", {}, (f"names {slots.other_region or slots.other_scope}, outside the rules' "
+                                              "scope",), on=on, date_note=why)
     hearing = HEARING.search(q)
     if hearing and (slots.day_dates or DEADLINE.search(q)):
         return rule("hearing_deadline", {"sent": on.isoformat()}, "hearing with a date or a deadline word")

@@ -91,6 +91,7 @@ class Slots:
     whole_offer: bool | None = None
     body: str | None = None  # canonical name of a body the rules cover
     other_region: str | None = None  # a region outside the rules' scope that the question names
+    other_scope: str | None = None  # a name only documents outside the rules' scope hold (set from the index)
     dates: tuple[DateMention, ...] = ()
     agreement: str | None = None  # "Rammeaftale 2021-22" when the question names one
     ignored: tuple[str, ...] = ()  # statements that tried to set a rule parameter
@@ -104,6 +105,7 @@ class Slots:
         return {"places": self.places.change if self.places else None,
                 "direction": self.places.direction if self.places else None,
                 "whole_offer": self.whole_offer, "body": self.body, "other_region": self.other_region,
+                "other_scope": self.other_scope,
                 "dates": [d.value.isoformat() for d in self.dates], "agreement": self.agreement,
                 "ignored": list(self.ignored), "language": self.language}
 

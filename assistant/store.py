@@ -66,6 +66,9 @@ class LiveIndex:
     def keyword_search(self, query: str, k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
         return self.build.keyword_search(query, k, allowed_docs)
 
+    def term_documents(self, term: str) -> set[str]:
+        return self.build.term_documents(term)
+
     def is_stale(self) -> bool:
         current = read_current(self.store_dir)
         return bool(current) and current["build_id"] != self.build_id

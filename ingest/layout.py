@@ -351,6 +351,16 @@ class Build:
             self._documents = {r[1]: DocumentInfo(*r[1:]) for r in rows}
         return self._documents
 
+    def term_documents(self, term: str) -> set[str]:
+        """The ids of the documents one of whose passages holds the (stemmed) term."""
+        postings = self.keyword.postings(term)
+        if not postings:
+            return set()
+        self.documents()
+        _, doc_of = self.keyword._meta()
+        by_num = {num: doc_id for doc_id, num in self._doc_nums.items()}
+        return {by_num[doc_of[i]] for i, _ in postings if doc_of[i] in by_num}
+
     def keyword_search(self, query: str, k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
         if allowed_docs is not None:
             self.documents()

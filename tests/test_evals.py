@@ -354,3 +354,33 @@ def test_planted_regression_empty_retriever_fails_every_split(monkeypatch, tmp_p
     err = capsys.readouterr().err
     for split in splits.SPLITS:
         assert f"GATE FAILED: {split}.retrieval.recall@5" in err and f"GATE FAILED: {split}.retrieval.mrr" in err
+
+
+@pytest.mark.parametrize("question", [
+    # No region is named: the offer and the agreement are only in another region's documents (evals/dev_corpus).
+    "Hvor mange dages høringsfrist har forslaget om at udvide Fjordhuset, og hvornår udløber den?",
+    "How many days before a capacity change takes effect must a change below the de minimis threshold be "
+    "reported to the secretariat of Rammeaftalen Syd?",
+])
+def test_a_name_only_other_regions_documents_hold_sends_the_question_to_them(eval_store, question):
+    from datetime import date
+
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    settings = load_settings(store_dir=eval_store, corpus_dir=eval_store / store.CORPUS, llm_provider="none")
+    ans = Assistant(settings).ask(question, as_of=date(2026, 9, 15))
+    assert not ans.tool_calls and ans.slots.get("other_scope"), (ans.route, ans.slots)
+    assert ans.citations and all(c.doc_id.startswith("dev-") for c in ans.citations[:1]), ans.answer
+    assert "DASSOS" not in ans.answer
+
+
+def test_documents_of_our_own_scope_keep_the_rule_tools(eval_store):
+    from datetime import date
+
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    settings = load_settings(store_dir=eval_store, corpus_dir=eval_store / store.CORPUS, llm_provider="none")
+    ans = Assistant(settings).ask("Skal lukningen af Kollegiet med 7 pladser godkendes?", as_of=date(2026, 3, 1))
+    assert ans.tool_calls and ans.tool_calls[0].name == "capacity_adjustment", ans.route
