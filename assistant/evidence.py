@@ -75,12 +75,23 @@ class Evidence:
                 out.append((h, Span(span.text, span.score + bonus - 0.3 * rank, span.carries_answer)))
         return out
 
-    def unknown_terms(self, question: str) -> list[str]:
-        """Question words the documents never use, not even misspelt or as parts of a hyphenated compound."""
+    def unknown_terms(self, question: str, hits: list[Hit] = ()) -> list[str]:
+        """Question words the documents never use, not even misspelt or as parts of a hyphenated compound; with
+        hits, also words that only other documents than those of the best passages use: what the store holds
+        besides the subject's documents says nothing about whether these speak of it."""
         keyword = self.index.keyword
+        subject = {h.chunk.doc_id for h in hits[:3]}
+        near: set[str] | None = None
         out = []
         for t in sorted(set(tokenize(question)) - generic()):
-            if t in keyword or t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
+            if t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
+                continue
+            if t in keyword:
+                if subject and not self.index.term_documents(t) & subject:
+                    if near is None:
+                        near = {w for h in hits[:5] for w in tokenize(h.chunk.context_text())}
+                    if not _spoken_of(t, near):
+                        out.append(t)
                 continue
             if _compound(t, keyword) or _closest(keyword, t)[0]:  # misspelt: at least MIN_CLOSE alike
                 continue
@@ -175,7 +186,7 @@ class Evidence:
         quoted = [(h, s) for h, s in ranked[:3] if s.score >= 0.5 * ranked[0][1].score] if ranked else []
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], answer_type(question),
-                      self.unknown_terms(question) if lang == "da" else []) or self.unasked(question, hits, quoted)
+                      self.unknown_terms(question, hits) if lang == "da" else []) or self.unasked(question, hits, quoted)
         cites = self.citations()
         if why:
             for h in hits[:2]:
@@ -334,6 +345,17 @@ def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
             if joined in keyword:
                 out.add(joined)
     return out
+
+
+def _spoken_of(term: str, words: set[str]) -> bool:
+    """Whether the passages' words hold the term in another form: a word sharing its first five letters
+    ("kontaktperson" / "kontakt", "indgår" / "indgås") or spelt nearly alike ("plader" / "plads")."""
+    import difflib
+
+    head = term[:5]
+    if any(w[:5] == head for w in words if len(w) >= 5) and len(term) >= 5:
+        return True
+    return bool(difflib.get_close_matches(term, list(words), n=1, cutoff=MIN_CLOSE))
 
 
 def _surface(question: str, term: str) -> str:

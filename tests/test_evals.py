@@ -384,3 +384,15 @@ def test_documents_of_our_own_scope_keep_the_rule_tools(eval_store):
     settings = load_settings(store_dir=eval_store, corpus_dir=eval_store / store.CORPUS, llm_provider="none")
     ans = Assistant(settings).ask("Skal lukningen af Kollegiet med 7 pladser godkendes?", as_of=date(2026, 3, 1))
     assert ans.tool_calls and ans.tool_calls[0].name == "capacity_adjustment", ans.route
+
+
+def test_a_word_only_unrelated_documents_use_does_not_make_the_subject_answerable(eval_store):
+    """"døgn" is in another region's minutes, not in the documents about the offer asked about: still silent."""
+    from datetime import date
+
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    settings = load_settings(store_dir=eval_store, corpus_dir=eval_store / store.CORPUS, llm_provider="none")
+    ans = Assistant(settings).ask("Hvad er taksten pr. døgn på Botilbuddene Rodskovvej?", as_of=date(2026, 3, 1))
+    assert ans.abstained, ans.answer
