@@ -24,7 +24,7 @@ def silence(best_dense: float, coverage: float, spans: list[Span], kind: str | N
     if not spans:
         return "no passage was found"
     if unknown and coverage < MIN_WEIGHTED_COVERAGE:
-        return f"the documents never mention «{unknown[0]}»"
+        return f"no document about it mentions «{unknown[0]}»"
     if kind in ("money",) and not any(s.carries_answer for s in spans):
         return f"no passage gives the {kind} the question asks for"
     if coverage < MIN_WEIGHTED_COVERAGE and best_dense < MIN_DENSE:

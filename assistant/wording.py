@@ -66,8 +66,8 @@ def silent_text(lang: str, reason: str, region: str | None = None) -> str:
 
 
 def _reason_da(reason: str) -> str:
-    if reason.startswith("the documents never mention"):
-        return "dokumenterne nævner aldrig " + reason.split("mention ", 1)[1]
+    if reason.startswith("no document about it mentions"):
+        return "intet dokument om emnet nævner " + reason.split("mentions ", 1)[1]
     if reason.startswith("no passage about it names"):
         return "ingen passage om emnet nævner " + reason.split("names ", 1)[1]
     if reason.startswith("no passage gives the number of"):

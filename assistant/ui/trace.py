@@ -13,7 +13,7 @@ from assistant.ui.text import PLANNER_LABELS, TOOL_LABELS, date_dk, md_escape
 # Why the documents are silent (assistant/abstention.py writes these reasons in English for the logs).
 _SILENCE_DA = [
     (re.compile(r"no passage was found"), "ingen passage matchede spørgsmålet"),
-    (re.compile(r"the documents never mention «(.+)»"), r"dokumenterne nævner aldrig «\1»"),
+    (re.compile(r"no document about it mentions «(.+)»"), r"intet dokument om emnet nævner «\1»"),
     (re.compile(r"no passage gives the (\w+) the question asks for"), "ingen passage angiver det beløb, der spørges om"),
     (re.compile(r"no passage holds the question's key terms"),
      "ingen passage indeholder spørgsmålets vigtigste ord, og ingen ligger tæt nok på i betydning"),
