@@ -352,8 +352,7 @@ def _spoken_of(term: str, words: set[str]) -> bool:
     ("kontaktperson" / "kontakt", "indgår" / "indgås") or spelt nearly alike ("plader" / "plads")."""
     import difflib
 
-    head = term[:5]
-    if any(w[:5] == head for w in words if len(w) >= 5) and len(term) >= 5:
+    if len(term) >= 5 and any(w[:5] == term[:5] for w in words):
         return True
     return bool(difflib.get_close_matches(term, list(words), n=1, cutoff=MIN_CLOSE))
 

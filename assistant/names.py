@@ -80,6 +80,7 @@ def region_names(canonical: str) -> list[str]:
 _OWNER = re.compile(r"\(([^()]{1,120})\)")
 
 
+@lru_cache(maxsize=4096)
 def body_in_scope(body: str) -> bool:
     """Whether a document's body ("<a body>", "<a body> (<a region>)", "Socialudvalget (X Kommune)") lies within
     the rules' scope: a body the rules cover, our region or one of its municipalities. A document without a body
@@ -96,4 +97,3 @@ def body_in_scope(body: str) -> bool:
         return True
     owner = _OWNER.search(body)
     return owner is None and find_body(body) is not None
-

@@ -341,6 +341,7 @@ class Build:
         self.keyword = KeywordTable(self._db, n)
         self._documents: dict[str, DocumentInfo] | None = None
         self._doc_nums: dict[str, int] | None = None
+        self._doc_ids: dict[int, str] = {}
 
     def documents(self) -> dict[str, DocumentInfo]:
         """The build's documents with the fields that filters and the as-of date use."""
@@ -348,6 +349,7 @@ class Build:
             rows = self._db().execute("SELECT num, doc_id, kind, body, date, valid_from, valid_to FROM documents "
                                       "ORDER BY num").fetchall()
             self._doc_nums = {r[1]: r[0] for r in rows}
+            self._doc_ids = {r[0]: r[1] for r in rows}
             self._documents = {r[1]: DocumentInfo(*r[1:]) for r in rows}
         return self._documents
 
@@ -358,8 +360,7 @@ class Build:
             return set()
         self.documents()
         _, doc_of = self.keyword._meta()
-        by_num = {num: doc_id for doc_id, num in self._doc_nums.items()}
-        return {by_num[doc_of[i]] for i, _ in postings if doc_of[i] in by_num}
+        return {self._doc_ids[doc_of[i]] for i, _ in postings if doc_of[i] in self._doc_ids}
 
     def keyword_search(self, query: str, k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
         if allowed_docs is not None:
