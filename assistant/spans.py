@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.text import tokenize
+from ingest.text import BULLET, LIST_ITEM, tokenize
 
 # A sentence ends at ".!?" before a capital, at a bullet line, or at a blank line, except one that a lower-case word
 # follows: PDF text breaks paragraphs inside sentences ("… som VISO\n\nskal prioritere …").
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?=[•\-–o]\s)|\n{2,}(?![a-zæøå])")
+_SENT_SPLIT = re.compile(rf"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?={BULLET}\s)|\n{{2,}}(?![a-zæøå])")
 _ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|pr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
                            r"e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
 MAX_SPAN = 600
@@ -141,7 +141,6 @@ class Span:
     carries_answer: bool
 
 
-_ITEM = re.compile(r"(?:[•\-–o]|\d{1,2}[.)]|[a-zæøå][.)])\s")  # a bullet, "2." / "2)" or "b)" starting a list item
 
 
 def _list_end(text: str, end: int, limit: int = 450) -> int:
@@ -152,7 +151,7 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
     start = len(tail) - len(tail.lstrip())
     pos = tail.find("\n\n", start)
     while 0 < pos < cut:
-        if not _ITEM.match(tail[pos:].lstrip()):
+        if not LIST_ITEM.match(tail[pos:].lstrip()):
             cut = pos
             break
         pos = tail.find("\n\n", pos + 2)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ingest.agenda import flat_headings
 from ingest.manifest import DocumentEntry
 from ingest.text import AGENDA_ITEM as _ITEM
+from ingest.text import BULLET
 from ingest.text import Chunk  # noqa: F401 - the chunker makes them; kept importable from here
 
 MAX_CHARS = 1200
@@ -18,7 +19,7 @@ _PART = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 # A line ending in one of these words continues on the next line: it is prose, not a heading.
 _CONTINUES = {"og", "i", "af", "på", "til", "for", "med", "som", "at", "de", "der", "en", "et", "om", "samt",
               "eller", "fra", "ved", "under", "over", "hvor", "the", "of", "and", "in", "to"}
-_BULLET = re.compile(r"^[•\-–o*]\s")
+_BULLET = re.compile(rf"^{BULLET}\s")
 
 
 @dataclass

@@ -11,6 +11,9 @@ from functools import lru_cache
 
 # An agenda item heading: "1.8 Lukning af pladser" (a trailing dot after the number is allowed).
 AGENDA_ITEM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
+# The marks that start a bullet line, and a list item of any kind: a bullet, "2." / "2)" or "b)".
+BULLET = r"[•\-–o*]"
+LIST_ITEM = re.compile(rf"(?:{BULLET}|\d{{1,2}}[.)]|[a-zæøå][.)])\s")
 
 
 @dataclass(frozen=True)
