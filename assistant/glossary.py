@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+
 def _load() -> dict[str, str]:
     from rules.loader import DATA_DIR, load_yaml
 
@@ -12,7 +13,16 @@ def _load() -> dict[str, str]:
 # english phrase -> danish terms (the words the documents use), from rules/data/glossary.yaml
 EN_DA: dict[str, str] = _load()
 
-_PHRASES = sorted(EN_DA, key=len, reverse=True)
+
+def _compile(terms: dict[str, str]) -> tuple[dict[str, int], re.Pattern | None]:
+    """Each phrase's rank (longest first) and one pattern for all of them: one pass over the question finds every
+    phrase (a pattern per phrase cost about 1 ms per search, as much as the rest of retrieval besides embedding)."""
+    phrases = sorted(terms, key=len, reverse=True)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+    return {phrase: i for i, phrase in enumerate(phrases)}, pattern
+
+
+_RANK, _PATTERN = _compile(EN_DA)
 
 
 def expand_query(question: str, replace: bool = False, keep=None) -> str:
@@ -23,12 +33,10 @@ def expand_query(question: str, replace: bool = False, keep=None) -> str:
     which Danish terms to add (search adds only terms the index holds).
     """
     low = question.lower()
-    extra: list[str] = []
-    for phrase in _PHRASES:
-        if re.search(rf"\b{re.escape(phrase)}\b", low):
-            if keep is None or keep(EN_DA[phrase]):
-                extra.append(EN_DA[phrase])
-            low = re.sub(rf"\b{re.escape(phrase)}\b", " ", low)
+    found = sorted({m.group(0) for m in _PATTERN.finditer(low)}, key=_RANK.__getitem__) if _PATTERN else []
+    extra = [EN_DA[p] for p in found if keep is None or keep(EN_DA[p])]
     if replace:
+        if found:
+            low = _PATTERN.sub(" ", low)
         return f"{low} {' '.join(extra)}"
     return question if not extra else f"{question} {' '.join(extra)}"

@@ -131,17 +131,21 @@ class Retriever:
                        if mode in ("hybrid", "keyword") else [])
         finally:
             dense = dense_future.result() if dense_future is not None else []
-        chunks = self.index.chunks.many([cid for results in (dense, keyword) for cid, _ in results])
-        fused: dict[str, Hit] = {}
-        for weight, results, kind in ((self.dense_weight, dense, "dense"), (self.keyword_weight, keyword, "keyword")):
-            for rank, (cid, score) in enumerate(results, start=1):
-                hit = fused.setdefault(cid, Hit(chunks[cid], 0.0))
-                hit.score += weight / (RRF_K + rank)
-                hit.ranks[kind] = rank
-                if kind == "dense":
-                    hit.dense_score = score
-                else:
-                    hit.keyword_score = score
-        for hit in fused.values():
-            hit.score *= in_force_weight(hit.chunk, as_of)
-        return sorted(fused.values(), key=lambda h: -h.score)[:k]
+        score: dict[str, float] = {}
+        for weight, results in ((self.dense_weight, dense), (self.keyword_weight, keyword)):
+            for rank, (cid, _) in enumerate(results, start=1):
+                score[cid] = score.get(cid, 0.0) + weight / (RRF_K + rank)
+        if as_of is not None:  # the weight is per document: no chunk needs reading for it
+            info = self.index.document_info()
+            for cid, doc_id in self.index.chunks.documents_of(score).items():
+                score[cid] *= in_force_weight(info[doc_id], as_of)
+        top = sorted(score, key=lambda cid: -score[cid])[:k]
+        chunks = self.index.chunks.many(top)  # only the passages returned are read
+        hits = {cid: Hit(chunks[cid], score[cid]) for cid in top}
+        for rank, (cid, value) in enumerate(dense, start=1):
+            if cid in hits:
+                hits[cid].ranks["dense"], hits[cid].dense_score = rank, value
+        for rank, (cid, value) in enumerate(keyword, start=1):
+            if cid in hits:
+                hits[cid].ranks["keyword"], hits[cid].keyword_score = rank, value
+        return list(hits.values())

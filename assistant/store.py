@@ -116,8 +116,9 @@ class LiveIndex:
         if allowed_docs is not None:
             if not allowed_docs:
                 return []
-            where = {"doc_id": {"$in": sorted(allowed_docs)}}
+            if not allowed_docs.issuperset(self.document_info()):  # a filter that lets every document pass costs
+                where = {"doc_id": {"$in": sorted(allowed_docs)}}  # a metadata scan and filters nothing
         vec = get_embeddings(self.embedding_spec).embed_query(query)
-        n = min(max(k * 3, k), len(self.chunks))
-        res = collection.query(query_embeddings=[vec], n_results=n, where=where, include=["distances"])
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])][:k]
+        res = collection.query(query_embeddings=[vec], n_results=min(k, len(self.chunks)), where=where,
+                               include=["distances"])
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]

@@ -64,9 +64,9 @@ def task_engine(args) -> dict:
     from ingest.embeddings import get_embeddings
     from ingest.index import EMBED_BATCH
 
-    texts = [c.context_text() for c in live_chunks(Path(args.store))]
-    step = max(1, len(texts) // args.sample) if args.sample else 1
-    sample = texts[::step][: args.sample or None]
+    texts = [c.embedding_text() for c in live_chunks(Path(args.store))]
+    n = min(args.sample, len(texts)) if args.sample else len(texts)
+    sample = [texts[i * len(texts) // n] for i in range(n)]  # spread over the whole corpus: lengths vary by document
     emb = get_embeddings(args.embedding)
     t0 = time.perf_counter()
     emb.embed_documents(["passage"])  # loads the model; not part of the throughput
@@ -213,7 +213,7 @@ def task_tokens(args) -> dict:
     from bench import recipe
 
     model = E5()
-    ours = [c.context_text() for c in live_chunks(Path(args.store))]
+    ours = [c.embedding_text() for c in live_chunks(Path(args.store))]
     theirs = recipe.open_store(Path(args.persist), args.embedding).get()["documents"]
     count = lambda texts: sum(min(model.token_count(t), 512) for t in texts)  # noqa: E731
     return {"ours": {"chunks": len(ours), "tokens": count(ours)}, "recipe": {"chunks": len(theirs), "tokens": count(theirs)}}

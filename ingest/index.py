@@ -235,7 +235,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
 
         # embed what the cache does not know
         cache = EmbeddingCache(store_dir / "embeddings.sqlite")
-        texts = [c.context_text() for c in chunks]
+        texts = [c.embedding_text() for c in chunks]
         hashes = [text_hash(t) for t in texts]
         vectors = cache.get_many(model, list(set(hashes)))
         missing = [i for i, h in enumerate(hashes) if h not in vectors]
@@ -266,7 +266,7 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
                 documents=[c.text for c in part],
                 metadatas=[chunk_metadata(c) for c in part],
             )
-        layout.write_tables(build_dir, chunks, texts)
+        layout.write_tables(build_dir, chunks, [c.context_text() for c in chunks])
         _build_register(build_dir, docs, previous_build=current)
         record = {
             "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),

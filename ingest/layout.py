@@ -235,6 +235,16 @@ class ChunkTable(Mapping):
                 out[c.id] = c
         return out
 
+    def documents_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """The document id of each of these chunk ids (those that exist), without reading the chunks."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(part))})"
+            out.update(self._db().execute(q, part))
+        return out
+
     def of_document(self, doc_id: str) -> list[Chunk]:
         """One document's chunks in order: what a citation of that document needs to read, and no more."""
         rows = self._db().execute("SELECT data FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,))

@@ -45,10 +45,22 @@ class Chunk:
         return f"{self.title}, {self.section_title}".strip(", ")
 
     def context_text(self) -> str:
-        """The passage with its context, as embedded and keyword-indexed."""
+        """The passage with its context (document title, body, date, heading), as keyword-indexed."""
         head = f"{self.title} ({self.body}, {self.date})" if self.body else f"{self.title} ({self.date})"
         sec = f"{self.section} {self.section_title}".strip()
         return f"{head}\n{sec}\n{self.text}"
+
+    def embedding_text(self) -> str:
+        """The passage as embedded: its heading and its text, the heading once.
+
+        The document's title, body and date are left to the keyword index and the filters: in the vector they
+        outweighed what a short passage says (dense recall@5 on the dev seed cases 0.779 -> 0.855, and 11 % fewer
+        tokens to embed; bench/README.md, "What the vector holds").
+        """
+        first = self.text.lstrip().split("\n", 1)[0].strip()
+        if not self.section_title or first.endswith(self.section_title):
+            return self.text
+        return f"{self.section_title}\n{self.text}"
 
 
 _TOKEN = re.compile(r"[0-9a-zæøåäöéü]+(?:[.-][0-9a-zæøåäöéü]+)*", re.IGNORECASE)
