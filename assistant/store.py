@@ -16,9 +16,11 @@ from ingest.layout import (Build, DocumentInfo, IndexMissing, ModelMismatch, chr
 class LiveIndex:
     """One build of the index, opened read-only. Dense search loads the embedding stack lazily.
 
-    Chunks and keyword postings are read from the build's SQLite file per question, not loaded whole. Reading never
-    creates, repairs or rewrites the store's own files: a missing part is an error that says to run
-    `assistant ingest`, and a store without write access is searched by keywords only (`notice` says why).
+    Chunks and keyword postings are read from the build's SQLite file per question, not loaded whole; an embedded
+    build's vectors from its memory-mapped matrix, a server build's from the Chroma server. Reading never creates,
+    repairs or rewrites the store's own files: a missing part is an error that says to run `assistant ingest`. A
+    build without its own matrix (made before it was written) is searched through Chroma, which must be able to
+    write its folder: without write access it is searched by keywords only (`notice` says why).
     """
 
     def __init__(self, store_dir: Path, embedding_spec: str):
@@ -106,6 +108,9 @@ class LiveIndex:
         """The k passages nearest to the query (chunk id, cosine similarity); with allowed_docs, of those only."""
         from ingest.embeddings import get_embeddings
 
+        if self.build.vectors is not None:  # the build's own matrix: no chromadb, no write access needed
+            vec = get_embeddings(self.embedding_spec).embed_query(query)
+            return self.build.dense_search(vec, k, allowed_docs)
         if self._vs is None:
             reason = self.read_only_reason()
             if reason:  # rule questions and keyword search still work; the user is told why in one line

@@ -267,6 +267,8 @@ def build_index(corpus_dir: Path, store_dir: Path, embedding_spec: str, *, chrom
                 metadatas=[chunk_metadata(c) for c in part],
             )
         layout.write_tables(build_dir, chunks, [c.context_text() for c in chunks])
+        if not chroma_host:  # an embedded build is searched by its own matrix; a server build by the server
+            layout.write_vectors(build_dir, [vectors[h] for h in hashes])
         _build_register(build_dir, docs, previous_build=current)
         record = {
             "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),

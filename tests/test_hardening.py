@@ -5,6 +5,7 @@ and the `assistant` command in real subprocesses.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -294,14 +295,18 @@ def test_cli_errors_are_one_line(store_copy, tmp_path):
 @pytest.mark.parametrize("damage, expected", [
     ("corrupt current.json", "current.json is corrupt"),
     ("missing chroma", "lacks chroma/"),
+    ("damaged vector matrix", "vectors.npy cannot be read"),
     ("missing chunk and keyword tables", "lacks index.sqlite"),
 ])
 def test_damaged_store_is_one_line_and_not_repaired(store_copy, damage, expected):
     build = store_copy / "builds" / read_current(store_copy)["build_id"]
     if damage == "corrupt current.json":
         (store_copy / "current.json").write_text('{"build', encoding="utf-8")
-    elif damage == "missing chroma":
+    elif damage == "missing chroma":  # and no matrix of its own, as a build from before the matrix
         shutil.rmtree(build / "chroma")
+        (build / "vectors.npy").unlink()
+    elif damage == "damaged vector matrix":
+        (build / "vectors.npy").write_bytes((build / "vectors.npy").read_bytes()[:1000])
     else:
         (build / "index.sqlite").unlink()
     before = snapshot(store_copy)
@@ -335,11 +340,27 @@ def _read_only_prefix(store: Path) -> tuple[str, ...]:
             str(store))
 
 
-def test_read_only_store_answers_and_says_why_in_one_line(store_copy):
+def test_read_only_store_answers_with_full_search(store_copy):
+    """An embedded build is searched by its own vector matrix, which needs no write access (Chroma's client does)."""
     prefix = _read_only_prefix(store_copy)
     before = snapshot(store_copy)
     rule = cli("ask", RULE_Q, "--store", str(store_copy), "--as-of", "2026-03-01", prefix=prefix)
     assert rule.returncode == 0 and rule.stdout.strip() and "Traceback" not in rule.stderr, rule.stderr
+    doc = cli("ask", DOC_Q, "--store", str(store_copy), "--as-of", "2026-03-01", "--json", prefix=prefix)
+    assert doc.returncode == 0 and not doc.stderr.strip(), doc.stderr
+    answer = json.loads(doc.stdout)
+    assert "herberg" in answer["answer"].lower()
+    for p in [store_copy, *store_copy.rglob("*")]:
+        p.chmod(p.stat().st_mode | 0o200)
+    assert snapshot(store_copy) == before
+
+
+def test_read_only_store_without_a_vector_matrix_says_why_in_one_line(store_copy):
+    """A build made before the matrix was written is searched through Chroma, which must write: keywords only."""
+    record = json.loads((store_copy / "current.json").read_text(encoding="utf-8"))
+    (store_copy / "builds" / record["build_id"] / "vectors.npy").unlink()
+    prefix = _read_only_prefix(store_copy)
+    before = snapshot(store_copy)
     doc = cli("ask", DOC_Q, "--store", str(store_copy), "--as-of", "2026-03-01", prefix=prefix)
     assert doc.returncode == 0 and "herberg" in doc.stdout.lower(), doc.stderr
     notes = doc.stderr.strip().splitlines()

@@ -128,3 +128,39 @@ def test_query_expansion_skips_terms_the_index_lacks(seed_settings, monkeypatch)
     assert glossary.EN_DA["chair"] in expanded and "enhjørning" not in expanded
     hits = retriever.search(question, k=5, as_of=date(2026, 3, 1))
     assert any("formand" in h.chunk.text.lower() for h in hits)
+
+
+def test_embedded_build_is_searched_by_its_own_matrix_as_chroma_ranks_it(seed_store):
+    """vectors.npy holds the vectors Chroma holds, in chunk order: the same neighbours, with and without a filter."""
+    from assistant.store import LiveIndex
+    from ingest.embeddings import get_embeddings
+
+    idx = LiveIndex(seed_store, "e5-small")
+    assert idx.build.vectors is not None
+    collection, model = idx.collection(), get_embeddings("e5-small")
+    some_docs = set(sorted(idx.document_info())[:2])
+    for query in QUERIES[:5]:
+        vec = model.embed_query(query)
+        ours = idx.build.dense_search(vec, 10)
+        chroma = collection.query(query_embeddings=[vec], n_results=10, include=["distances"])
+        assert [cid for cid, _ in ours] == chroma["ids"][0]
+        assert [round(s, 4) for _, s in ours] == [round(1 - d, 4) for d in chroma["distances"][0]]
+        filtered = idx.build.dense_search(vec, 5, some_docs)
+        assert filtered and {idx.chunks[cid].doc_id for cid, _ in filtered} <= some_docs
+        where = collection.query(query_embeddings=[vec], n_results=5, where={"doc_id": {"$in": sorted(some_docs)}})
+        assert [cid for cid, _ in filtered] == where["ids"][0]
+    assert idx.build.dense_search(model.embed_query("herberg"), 5, set()) == []
+
+
+def test_a_document_question_in_a_new_process_does_not_load_chromadb(seed_store):
+    """Importing chromadb costs about 0.9 s of a cold document question; an embedded build does not need it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from assistant.store import LiveIndex; "
+            "from assistant.retrieval import Retriever; "
+            f"hits = Retriever(LiveIndex(Path({str(seed_store)!r}), 'e5-small')).search('herberg i Viborg', k=5); "
+            "print(len(hits), all(h.dense_score is not None for h in hits[:1]), 'chromadb' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["5", "True", "False"]
