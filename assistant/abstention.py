@@ -5,7 +5,9 @@ from assistant.spans import Span
 
 # A passage answers when it holds most of the question's information (idf-weighted content terms) or is
 # semantically close; both bars were set on the dev split and are checked on the test and out-of-corpus splits.
-MIN_DENSE = 0.856
+# MIN_DENSE is the middle of the dev plateau 0.86-0.87 (`python -m evals.sweep --split dev 0.85 0.86 0.87 0.88`)
+# since passages are embedded without their document title, which moved every similarity (it was 0.856).
+MIN_DENSE = 0.865
 MIN_WEIGHTED_COVERAGE = 0.5
 
 
