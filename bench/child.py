@@ -124,6 +124,8 @@ def task_questions(args) -> dict:
                 case["expected_sources"], [{"doc_id": h.chunk.doc_id, "section": h.chunk.section, "text": h.chunk.text}
                                            for h in hits]))
         retrieval[mode] = percentiles(ms) | {"recall@5": recall_at(ranks), "recall@5_eval_metric": recall_at(official)}
+    if args.persist:  # ours and the recipe question by question in one process: machine drift hits both alike
+        retrieval["interleaved"] = interleaved(assistant, Path(args.persist), args.embedding, cases)
 
     out = {"warmup_seconds": warmup, "ask": percentiles(asks["rule"] + asks["document"]),
            "ask_rule": percentiles(asks["rule"]), "ask_document": percentiles(asks["document"]),
@@ -132,6 +134,25 @@ def task_questions(args) -> dict:
         out["concurrency"] = concurrency(assistant, cases, args.threads, args.concurrency_seconds, expected)
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return out
+
+
+def interleaved(assistant, persist: Path, embedding: str, cases: list[dict], rounds: int = 2) -> dict:
+    """Retrieval latency of ours (hybrid, k=5) and of the recipe's similarity_search, alternating per question."""
+    from bench import recipe
+    from evals import metrics
+
+    store = recipe.open_store(persist, embedding)
+    recipe.search(store, DOCUMENT_QUESTION)  # warm-up: the recipe's own Chroma client
+    ours, theirs = [], []
+    for _ in range(rounds):
+        for case in metrics.retrieval_cases(cases):
+            t = time.perf_counter()
+            assistant.search(case["question"], k=5, as_of=case_date(case))
+            ours.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            recipe.search(store, case["question"])
+            theirs.append((time.perf_counter() - t) * 1000)
+    return {"rounds": rounds, "ours": percentiles(ours), "recipe": percentiles(theirs)}
 
 
 def fingerprint(answer) -> tuple:
