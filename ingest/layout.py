@@ -277,34 +277,26 @@ class ChunkTable(Mapping):
     def items(self) -> Iterator[tuple[str, Chunk]]:  # type: ignore[override]
         return ((c.id, c) for c in self.values())
 
+    def _where_in(self, columns: str, key: str, values: Iterable) -> Iterator[tuple]:
+        """Rows of `SELECT columns FROM chunks WHERE key IN values`, in batches under SQLite's parameter limit."""
+        values = list(dict.fromkeys(values))
+        for i in range(0, len(values), 500):
+            part = values[i : i + 500]
+            yield from self._db().execute(
+                f"SELECT {columns} FROM chunks WHERE {key} IN ({','.join('?' * len(part))})", part)
+
     def many(self, ids: Iterable[str]) -> dict[str, Chunk]:
-        """The chunks of these ids (those that exist), in one query."""
-        ids = list(dict.fromkeys(ids))
-        out: dict[str, Chunk] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            q = f"SELECT data FROM chunks WHERE id IN ({','.join('?' * len(part))})"
-            for (d,) in self._db().execute(q, part):
-                c = Chunk(**json.loads(d))
-                out[c.id] = c
-        return out
+        """The chunks of these ids (those that exist), in one query per 500."""
+        chunks = (Chunk(**json.loads(d)) for (d,) in self._where_in("data", "id", ids))
+        return {c.id: c for c in chunks}
 
     def documents_of(self, ids: Iterable[str]) -> dict[str, str]:
         """The document id of each of these chunk ids (those that exist), without reading the chunks."""
-        ids = list(dict.fromkeys(ids))
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            q = f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(part))})"
-            out.update(self._db().execute(q, part))
-        return out
+        return dict(self._where_in("id, doc_id", "id", ids))
 
     def ids_at(self, rows: list[int]) -> dict[int, str]:
         """The ids of the chunks at these positions of the build's order."""
-        if not rows:
-            return {}
-        q = f"SELECT idx, id FROM chunks WHERE idx IN ({','.join('?' * len(rows))})"
-        return dict(self._db().execute(q, rows))
+        return dict(self._where_in("idx, id", "idx", rows))
 
     def of_document(self, doc_id: str) -> list[Chunk]:
         """One document's chunks in order: what a citation of that document needs to read, and no more."""
