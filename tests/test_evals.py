@@ -125,7 +125,7 @@ def test_thresholds_file_gates_every_metric_of_every_split():
         expected |= {f"{split}.deterministic.{m}" for m in gate.GATED_ANSWERS}
         assert expected <= set(thresholds), sorted(expected - set(thresholds))
     assert thresholds["dev.deterministic.rule_tool_exactness"] == 1.0
-    assert thresholds["dev.retrieval.recall@5"] == 0.83  # the dev minimums of the seed-only era are kept
+    assert thresholds["dev.retrieval.recall@5"] >= 0.83  # never below the dev minimum of the seed-only era
 
 
 # --- the splits against the real documents ----------------------------------------------------------
