@@ -66,7 +66,7 @@ class Evidence:
         nouns = self.counted_nouns(question)
         out = []
         for rank, h in enumerate(hits[:n]):
-            span = best_span(terms, h.chunk.text, kind, self.idf, focus, nouns)
+            span = best_span(terms, h.chunk.text, kind, self.idf, focus, nouns, subject_terms(h.chunk))
             if span is not None:
                 # The item or heading a sentence stands under speaks for it: "Punktet blev udsat" answers a question
                 # about the item "Fokusområder for Rammeaftalen Syd" though the sentence names neither.
@@ -318,6 +318,20 @@ SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
 
 
 @lru_cache(maxsize=4096)
+def subject_terms(chunk) -> set[str]:
+    """The words that say which document a passage is: its title, body and date (in Danish and English). A question
+    names them to pick the document; within it they do not single out the answering sentence."""
+    from ingest.dates import date_da, date_en
+
+    words = f"{chunk.title} {chunk.body}"
+    try:
+        day = date.fromisoformat(chunk.date)
+        words += f" {date_da(day)} {date_en(day)}"
+    except (TypeError, ValueError):
+        pass
+    return set(tokenize(words))
+
+
 def _closest(keyword, term: str) -> tuple[str, float]:
     """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE. Cached per
     index and word: the unknown-word check and the question's terms ask about the same words, question after

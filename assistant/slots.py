@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ingest.dates import BadDate, DateMention, find_dates
+from ingest.dates import BadDate, DateMention, find_dates, strip_dates  # noqa: F401 (strip_dates: used here, re-exported)
 
 MAX_QUESTION_CHARS = 2000  # patterns never see more; long pasted text keeps its end, where the question is
 MAX_DIGITS = 9  # a longer digit run is not a count of places
@@ -246,21 +246,6 @@ def whole_offer(text: str) -> bool | None:
     if WHOLE_OFFER.search(text):
         return True
     return None
-
-
-def strip_dates(text: str) -> str:
-    """The text with its dates and years blanked out, so "3. marts 2026" is not read as 2026 places."""
-    try:
-        mentions = find_dates(text)
-    except BadDate:
-        mentions = []
-    out, last = [], 0
-    for m in mentions:
-        out.append(text[last:m.start])
-        out.append(" " * (m.end - m.start))
-        last = m.end
-    out.append(text[last:])
-    return "".join(out)
 
 
 def extract_dates(text: str) -> list[date]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.dates import strip_dates
 from ingest.text import BULLET, LIST_ITEM, tokenize
 
 # A sentence ends at ".!?" before a capital, at a bullet line, or at a blank line, except one that a lower-case word
@@ -28,9 +29,9 @@ _ASKS = (
 )
 _CARRIES = {
     "money": re.compile(r"\d[\d.,]*\s?(kr\b|kr\.|kroner|mio|mia|dkk)|\b(kr\.?|dkk)\s?\d", re.I),
-    "number": re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])|\b(en|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|"
+    "number": re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])|\b(to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|"
                          r"tretten|fjorten|femten|seksten|sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|hundrede|"
-                         r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred)\b", re.I),
+                         r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred)\b", re.I),
     "date": re.compile(r"\b\d{1,2}\.\s?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|"
                        r"december)|\b\d{1,2}\.\d{1,2}\.(\d{2,4})?|\b\d{4}-\d\d-\d\d|\b(januar|februar|marts|april|maj|"
                        r"juni|juli|august|september|oktober|november|december|january|february|march|june|july|"
@@ -45,7 +46,7 @@ _CARRIES = {
 
 
 _FOCUS = re.compile(r"^(?:hvad|hvilke[nt]?|hvem|what|which|who|hvor mange|how many|hvor meget|how much)\s+"
-                    r"(?:(?:er|var|bliver|blev|is|was|are|were|will be)\s+)?(?:(?:the|det|den|de)\s+)?([^\W\d_]{3,})",
+                    r"(?:(?:er|var|bliver|blev|har|havde|skal|kan|vil|is|was|are|were|will be|has|had|does|did|do)\s+)?(?:(?:the|det|den|de)\s+)?([^\W\d_]{3,})",
                     re.I)
 
 
@@ -93,6 +94,9 @@ def counts(nouns: set[str], text: str, reach: int = 3) -> bool:
 
 
 def carries(kind: str | None, text: str) -> bool:
+    """Whether the text holds the kind of fact asked for; the day and year of a date are no count or amount."""
+    if kind in ("number", "money"):
+        text = strip_dates(text)
     return kind is None or bool(_CARRIES[kind].search(text))
 
 
@@ -180,31 +184,43 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
     return a, _list_end(text, end) if text[a:end].rstrip().endswith(":") else end
 
 
+SUBJECT_WEIGHT = 0.3
+SUBJECT_SHARE = 0.6  # a sentence of which this share of the words are the document's title, body and date heads it
+
+
 def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, focus: set[str],
-            counted_nouns: set[str] = frozenset()):
-    """(score, index, terms the sentence lacks) of each sentence: idf-weighted question terms, the asked-for kind."""
+            counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset()):
+    """(score, index, terms the sentence lacks) of each sentence: idf-weighted question terms, the asked-for kind.
+    Terms of the document's own title and body (`subject`) weigh SUBJECT_WEIGHT: they say which document the
+    passage is, which retrieval has used, not which of its sentences answers (the title line itself answers
+    nothing)."""
+    def weight(t: str) -> float:
+        return idf(t) * (SUBJECT_WEIGHT if t in subject else 1.0)
+
     for i, (a, b) in enumerate(segs):
         s = text[a:b]
         words = set(tokenize(s))
         held = question_terms & words
-        score = sum(idf(t) for t in held) + sum(idf(t) for t in held & focus)
+        score = sum(weight(t) for t in held) + sum(weight(t) for t in held & focus)
         # Danish compounds: "døgnpladser" answers a question about "pladser".
         partial = {t for t in question_terms - words if len(t) >= 4 and any(t in w for w in words)}
-        score += 0.5 * sum(idf(t) for t in partial)
+        score += 0.5 * sum(weight(t) for t in partial)
         if kind and carries(kind, s):
             score += 2.0
         if counted_nouns and counts(counted_nouns, s):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
             score *= 0.5  # a heading, not an answer
+        elif subject and len(words & subject) >= SUBJECT_SHARE * len(words):
+            score *= 0.5  # the document's own title line, as it heads the text
         yield score, i, question_terms - held - partial
 
 
 def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
-              n: int = 1, counted_nouns: set[str] = frozenset()) -> list[Span]:
+              n: int = 1, counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset()) -> list[Span]:
     """The n best answering spans of one passage, best first, none overlapping another."""
     segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
-    ranked = sorted(_scored(question_terms, text, segs, kind, idf, focus, counted_nouns), key=lambda x: (-x[0], x[1]))
+    ranked = sorted(_scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject), key=lambda x: (-x[0], x[1]))
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
     for score, i, missing in ranked:
@@ -220,7 +236,7 @@ def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus:
 
 
 def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
-              counted_nouns: set[str] = frozenset()) -> Span | None:
+              counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset()) -> Span | None:
     """The best answering span of one passage (idf-weighted question terms; the asked-for kind of fact)."""
-    spans = top_spans(question_terms, text, kind, idf, focus, n=1, counted_nouns=counted_nouns)
+    spans = top_spans(question_terms, text, kind, idf, focus, n=1, counted_nouns=counted_nouns, subject=subject)
     return spans[0] if spans else None

@@ -100,6 +100,21 @@ def years_named(text: str) -> set[int]:
     return out
 
 
+def strip_dates(text: str) -> str:
+    """The text with its dates and years blanked out, so "3. marts 2026" is not read as 2026 places."""
+    try:
+        mentions = find_dates(text)
+    except BadDate:
+        mentions = []
+    out, last = [], 0
+    for m in mentions:
+        out.append(text[last:m.start])
+        out.append(" " * (m.end - m.start))
+        last = m.end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def date_da(d: date) -> str:
     return f"{d.day}. {MONTHS_DA[d.month - 1]} {d.year}"
 

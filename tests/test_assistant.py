@@ -202,6 +202,31 @@ def test_a_decision_question_is_answered_by_the_decision_line_not_the_proposal()
     assert "Ikke godkendt" in span.text, span.text
 
 
+def test_the_documents_own_title_line_is_not_quoted_as_the_answer():
+    from assistant.spans import answer_type, best_span
+    from ingest.text import tokenize
+
+    # The minutes repeat their title in the first line; the question names the meeting by the same words.
+    text = ("Referat af møde i Styregruppen for Handicapområdet (SHO), 11. juni 2026\n\n"
+            "Mødested: Rådhuset, mødelokale 2\n\n"
+            "Afbud: Karen Dahl (Nordby Kommune) og Ole Brink (Sydby Kommune).")
+    question = "Hvem havde meldt afbud til SHO's møde den 11. juni 2026?"
+    subject = set(tokenize("Referat, Styregruppen for Handicapområdet (SHO) 11.6.2026 SHO 11. juni 2026"))
+    span = best_span(set(tokenize(question)), text, answer_type(question), lambda t: 1.0, subject=subject)
+    assert span.text.startswith("Afbud"), span.text
+    # Without knowing the document's title, the title line (more of the question's words) would win.
+    plain = best_span(set(tokenize(question)), text, answer_type(question), lambda t: 1.0)
+    assert plain.text.startswith("Referat"), plain.text
+
+
+def test_a_date_or_an_article_is_no_count():
+    from assistant.spans import carries
+
+    assert not carries("number", "På mødet den 4. november 2025 modtog styregruppen en status.")
+    assert carries("number", "Der er indgået aftaler på 57 bosteder.")
+    assert carries("number", "Kapaciteten falder med syv pladser.")
+
+
 def test_sentences_follow_the_text_not_its_line_breaks():
     from assistant.spans import _list_end, sentences
 
