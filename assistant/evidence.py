@@ -392,8 +392,8 @@ def _compound(term: str, vocabulary) -> bool:
 # question. Stemmed at first use, not at import: a rule question never tokenizes, so it need not load the stemmer.
 _CASE_WORDS = ("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
                "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet")
-_GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvorfor sige siger står dokument dokumenterne dokumenter "
-            "what who when how which why say says document documents tell about please venligst mange many much "
+_GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvilket hvorfor hvis sige siger står dokument dokumenterne dokumenter "
+            "what who whom whose when how which why say says document documents tell about please venligst mange many much "
             "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
             "ifølge according skal kan vil var blev har være været does do did was were are be")
 
