@@ -117,29 +117,35 @@ def body_facts(body: str, on: date) -> RuleResult:
 
 
 def _facts_unknown(b: Body, day: date) -> RuleResult:
+    remarks = applicable(b.remarks, day) if b.versions else []
     if b.versions:
         spans_da = join_da([period_da(v.valid_from, v.valid_to) for v in b.versions])
         spans_en = join_en([period_en(v.valid_from, v.valid_to) for v in b.versions])
-        da = (f"Dokumenterne beskriver ikke {b.name} den {date_da(day)}; organisationsnotaterne beskriver "
-              f"{b.name} for {spans_da}.")
-        en = (f"The documents do not describe {b.name} on {date_en(day)}; the organisation notes describe "
-              f"{b.name} for {spans_en}.")
-        sources = []
-        for r in applicable(b.remarks, day):
-            da += f" {r.da}"
-            en += f" {r.en}"
-            sources += r.sources
+        if remarks:
+            # What the documents do say of the body on that date ("not part of the organisation from 1.1.2023") is
+            # the answer, sourced like any fact; the described periods follow it.
+            da = " ".join(r.da for r in remarks) + f" Organisationsnotaterne beskriver {b.name} for {spans_da}."
+            en = " ".join(r.en for r in remarks) + f" The organisation notes describe {b.name} for {spans_en}."
+        else:
+            da = (f"Dokumenterne beskriver ikke {b.name} den {date_da(day)}; organisationsnotaterne beskriver "
+                  f"{b.name} for {spans_da}.")
+            en = (f"The documents do not describe {b.name} on {date_en(day)}; the organisation notes describe "
+                  f"{b.name} for {spans_en}.")
+        sources = [s for r in remarks for s in r.sources]
     else:
         da = (f"{b.name} er ikke beskrevet i organisationsnotaterne, så sammensætning, møder og opgaver "
               f"kendes ikke. Dokumenterne nævner: " + " ".join(m.da for m in b.mentions))
         en = (f"{b.name} is not described in the organisation notes, so its composition, meetings and tasks "
               f"are not known. The documents mentions: " + " ".join(m.en for m in b.mentions))
         sources = [s for m in b.mentions for s in m.source]
+    said = remarks[0] if remarks else None  # a remark answers: its source document is the version, its period the validity
     return RuleResult(
-        tool="body_facts", known=False, answer_da=da, answer_en=en,
+        tool="body_facts", known=said is not None, answer_da=da, answer_en=en,
         fields={"body": b.name, **{k: None for k in _FIELDS}, "tasks": [],
                 "known_periods": [[iso(v.valid_from), iso(v.valid_to)] for v in b.versions]},
-        rule_id=f"bodies/{b.id}", version="unknown", citations=citations(sources),
+        rule_id=f"bodies/{b.id}" + ("/remark" if said else ""), version=said.sources[0].doc if said else "unknown",
+        valid_from=iso(said.valid_from) if said else None, valid_to=iso(said.valid_to) if said else None,
+        citations=citations(sources),
     )
 
 
