@@ -9,7 +9,11 @@ from ingest.text import BULLET, LIST_ITEM, tokenize
 
 # A sentence ends at ".!?" before a capital, at a bullet line, or at a blank line, except one that a lower-case word
 # follows: PDF text breaks paragraphs inside sentences ("… som VISO\n\nskal prioritere …").
-_SENT_SPLIT = re.compile(rf"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?={BULLET}\s)|\n{{2,}}(?![a-zæøå])")
+# A line, or a " | " field of a line, that opens with a label ("Beslutning:", "Sted:", "Høring |") starts a field of its
+# own: committee minutes and web pages put one fact per labelled line without blank lines between them.
+_LABEL = r"[A-ZÆØÅ][\w.,()/-]*(?: [\w.,()/-]+){0,5}"
+_SENT_SPLIT = re.compile(rf"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?={BULLET}\s)|\n{{2,}}(?![a-zæøå])|"
+                         rf"\n(?={_LABEL}(?::| \|) )| \| (?={_LABEL}: )")
 _ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|pr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
                            r"e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
 MAX_SPAN = 600

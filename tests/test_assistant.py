@@ -219,6 +219,19 @@ def test_the_documents_own_title_line_is_not_quoted_as_the_answer():
     assert plain.text.startswith("Referat"), plain.text
 
 
+def test_labelled_lines_are_fields_of_their_own_but_a_table_row_stays_whole():
+    from assistant.spans import sentences
+
+    minutes = ("Møde: Udvalget | Dato: tirsdag 25.08.2026 | Tid: 15:00-17:15\n"
+               "Fraværende: Anna Berg (C)\n"
+               "Høring | Forslaget sendes i høring med frist den 15. september 2026.")
+    parts = sentences(minutes)
+    assert parts[-1] == "Høring | Forslaget sendes i høring med frist den 15. september 2026.", parts
+    assert len(parts) == 3 and not any("Møde" in p and "Fraværende" in p for p in parts), parts  # short ones lead
+    table = "| Møde | Sted |\n|---|---|\n| 11. juni 2026 | Vejle |\n| 12. juni 2026 | Odense |"
+    assert sentences(table) == [table]
+
+
 def test_a_date_or_an_article_is_no_count():
     from assistant.spans import carries
 
