@@ -13,7 +13,7 @@ from assistant.retrieval import Filters, Hit, Retriever
 from assistant.spans import Span, answer_type, best_span, counted, counts, focus_terms, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
-from ingest.dates import date_short, years_named
+from ingest.dates import date_short, names_day, years_named
 from ingest.text import tokenize
 
 
@@ -159,6 +159,11 @@ class Evidence:
         nouns = self.counted_nouns(question)
         if nouns and not any(counts(nouns, h.chunk.text) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
+        days = _days_named(question)
+        contexts = [h.chunk.context_text() for h, _ in quoted]
+        for day in days:  # "pr. 1. februar 2025" is not answered by a status of 1 February 2026
+            if contexts and not any(names_day(c, day) for c in contexts):
+                return f"no passage says it for {date_short(day)}"
         if not names and not years:
             return None
         parts = []
@@ -318,6 +323,15 @@ SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
 
 
 @lru_cache(maxsize=4096)
+def _days_named(question: str) -> list[date]:
+    from ingest.dates import BadDate, find_dates
+
+    try:
+        return [m.value for m in find_dates(question, years=False) if m.precision == "day"]
+    except BadDate:
+        return []
+
+
 def subject_terms(chunk) -> set[str]:
     """The words that say which document a passage is: its title, body and date (in Danish and English). A question
     names them to pick the document; within it they do not single out the answering sentence."""

@@ -100,6 +100,30 @@ def years_named(text: str) -> set[int]:
     return out
 
 
+# Day and month with no year after them (a whole date is read by find_dates).
+_DAY_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\.? {0,3}([a-zæøå]{3,9})\b(?! {0,3}\d)|"
+                        r"(?<![\d.])(\d{1,2})[./](\d{1,2})\.?(?![\d./])", re.I)
+
+
+def names_day(text: str, day: date) -> bool:
+    """Whether the text names this day: as a whole date, or as day and month ("4. juni", "4.6.") in a text that
+    names the day's year too ("… 4. juni, 24. september og 10. december 2026")."""
+    try:
+        if any(m.precision == "day" and m.value == day for m in find_dates(text, years=False)):
+            return True
+    except BadDate:
+        pass
+    if day.year not in years_named(text):
+        return False
+    for m in _DAY_MONTH.finditer(text):
+        if m.group(1):
+            if int(m.group(1)) == day.day and MONTHS.get(m.group(2).lower()) == day.month:
+                return True
+        elif int(m.group(3)) == day.day and int(m.group(4)) == day.month:
+            return True
+    return False
+
+
 def strip_dates(text: str) -> str:
     """The text with its dates and years blanked out, so "3. marts 2026" is not read as 2026 places."""
     try:

@@ -232,6 +232,24 @@ def test_labelled_lines_are_fields_of_their_own_but_a_table_row_stays_whole():
     assert sentences(table) == [table]
 
 
+def test_a_day_the_question_names_must_be_a_day_the_passage_names():
+    from datetime import date
+
+    from ingest.dates import names_day
+
+    assert names_day("KKR holder møde den 26. marts, 4. juni, 24. september og 10. december 2026.", date(2026, 6, 4))
+    assert names_day("Dagsorden 27.2.2026", date(2026, 2, 27)) and names_day("mødet 4.6. i 2026", date(2026, 6, 4))
+    # The same day and month of another year is another day.
+    assert not names_day("Status pr. 1. februar 2026, 17 flere siden 1. oktober 2025.", date(2025, 2, 1))
+
+
+def test_a_status_of_another_day_is_no_answer(seed_assistant):
+    asked = _ask(seed_assistant, "Hvor mange bosteder havde aftaler om bostedslæger pr. 1. februar 2025?")
+    assert asked.abstained and "1.2.2025" in asked.answer, asked.answer
+    same = _ask(seed_assistant, "Hvor mange bosteder havde aftaler om bostedslæger pr. 1. februar 2026?")
+    assert not same.abstained and "57" in same.answer, same.answer
+
+
 def test_a_date_or_an_article_is_no_count():
     from assistant.spans import carries
 
