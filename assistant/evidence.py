@@ -322,7 +322,6 @@ MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a miss
 SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
 
 
-@lru_cache(maxsize=4096)
 def _days_named(question: str) -> list[date]:
     from ingest.dates import BadDate, find_dates
 
@@ -346,6 +345,7 @@ def subject_terms(chunk) -> set[str]:
     return set(tokenize(words))
 
 
+@lru_cache(maxsize=4096)
 def _closest(keyword, term: str) -> tuple[str, float]:
     """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE. Cached per
     index and word: the unknown-word check and the question's terms ask about the same words, question after
@@ -406,8 +406,9 @@ def _compound(term: str, vocabulary) -> bool:
 # question. Stemmed at first use, not at import: a rule question never tokenizes, so it need not load the stemmer.
 _CASE_WORDS = ("sag sager punkt punkter forelagt behandlet drøftet møde møder dagsorden item items "
                "case cases agenda meeting meetings put proposed decided besluttet foreslået indstillet")
-_GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvilket hvorfor hvis sige siger står dokument dokumenterne dokumenter "
-            "what who whom whose when how which why say says document documents tell about please venligst mange many much "
+_GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvilket hvorfor hvis sige siger står dokument dokumenterne "
+            "dokumenter what who whom whose when how which why say says document documents tell about please venligst "
+            "mange many much "
             "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
             "ifølge according skal kan vil var blev har være været does do did was were are be")
 

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ingest.dates import BadDate, DateMention, find_dates, strip_dates  # noqa: F401 (strip_dates: used here, re-exported)
+from ingest.dates import BadDate, DateMention, find_dates, strip_dates
 
 MAX_QUESTION_CHARS = 2000  # patterns never see more; long pasted text keeps its end, where the question is
 MAX_DIGITS = 9  # a longer digit run is not a count of places

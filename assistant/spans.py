@@ -50,7 +50,8 @@ _CARRIES = {
 
 
 _FOCUS = re.compile(r"^(?:hvad|hvilke[nt]?|hvem|what|which|who|hvor mange|how many|hvor meget|how much)\s+"
-                    r"(?:(?:er|var|bliver|blev|har|havde|skal|kan|vil|is|was|are|were|will be|has|had|does|did|do)\s+)?(?:(?:the|det|den|de)\s+)?([^\W\d_]{3,})",
+                    r"(?:(?:er|var|bliver|blev|har|havde|skal|kan|vil|is|was|are|were|will be|has|had|does|did|do)"
+                    r"\s+)?(?:(?:the|det|den|de)\s+)?([^\W\d_]{3,})",
                     re.I)
 
 
@@ -224,7 +225,8 @@ def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus:
               n: int = 1, counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset()) -> list[Span]:
     """The n best answering spans of one passage, best first, none overlapping another."""
     segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
-    ranked = sorted(_scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject), key=lambda x: (-x[0], x[1]))
+    scored = _scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject)
+    ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
     for score, i, missing in ranked:
