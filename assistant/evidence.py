@@ -13,7 +13,7 @@ from assistant.retrieval import Filters, Hit, Retriever
 from assistant.spans import Span, answer_type, best_span, counted, counts, focus_terms, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
-from ingest.dates import date_short, names_day, years_named
+from ingest.dates import date_short, days_named, names_day, years_named
 from ingest.text import tokenize
 
 
@@ -159,7 +159,7 @@ class Evidence:
         nouns = self.counted_nouns(question)
         if nouns and not any(counts(nouns, h.chunk.text) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
-        days = _days_named(question)
+        days = days_named(question)
         contexts = [h.chunk.context_text() for h, _ in quoted]
         for day in days:  # "pr. 1. februar 2025" is not answered by a status of 1 February 2026
             if contexts and not any(names_day(c, day) for c in contexts):
@@ -322,27 +322,24 @@ MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a miss
 SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
 
 
-def _days_named(question: str) -> list[date]:
-    from ingest.dates import BadDate, find_dates
-
-    try:
-        return [m.value for m in find_dates(question, years=False) if m.precision == "day"]
-    except BadDate:
-        return []
-
-
-def subject_terms(chunk) -> set[str]:
+def subject_terms(chunk) -> frozenset[str]:
     """The words that say which document a passage is: its title, body and date (in Danish and English). A question
     names them to pick the document; within it they do not single out the answering sentence."""
+    return _document_words(chunk.title, chunk.body, chunk.date)
+
+
+@lru_cache(maxsize=1024)
+def _document_words(title: str, body: str, day: str) -> frozenset[str]:
+    """Stemmed once per document, not once per passage and question."""
     from ingest.dates import date_da, date_en
 
-    words = f"{chunk.title} {chunk.body}"
+    words = f"{title} {body}"
     try:
-        day = date.fromisoformat(chunk.date)
-        words += f" {date_da(day)} {date_en(day)}"
+        d = date.fromisoformat(day)
+        words += f" {date_da(d)} {date_en(d)}"
     except (TypeError, ValueError):
         pass
-    return set(tokenize(words))
+    return frozenset(tokenize(words))
 
 
 @lru_cache(maxsize=4096)

@@ -100,6 +100,14 @@ def years_named(text: str) -> set[int]:
     return out
 
 
+def days_named(text: str) -> list[date]:
+    """Every whole day a text names ("pr. 1. februar 2025", "2026-02-27"); none where a date is impossible."""
+    try:
+        return [m.value for m in find_dates(text, years=False) if m.precision == "day"]
+    except BadDate:
+        return []
+
+
 # Day and month with no year after them (a whole date is read by find_dates).
 _DAY_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\.? {0,3}([a-zæøå]{3,9})\b(?! {0,3}\d)|"
                         r"(?<![\d.])(\d{1,2})[./](\d{1,2})\.?(?![\d./])", re.I)
