@@ -407,7 +407,10 @@ _GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvilket hvorfor hvis sige
             "dokumenter what who whom whose when how which why say says document documents tell about please venligst "
             "mange many much "
             "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
-            "ifølge according skal kan vil var blev har være været does do did was were are be")
+            "ifølge according skal kan vil var blev har være været does do did was were are be "
+            # modal and auxiliary verbs, pronouns and prepositions: they frame a question in any domain
+            "havde have has had kunne skulle ville burde bør må can could should would must may might will shall "
+            "man one they them their there its into onto without within upon")
 
 
 @lru_cache(maxsize=None)

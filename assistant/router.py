@@ -52,6 +52,7 @@ PAST = _cue("hvad skete", "what happened", "blev det", "blev der", "was it", "wa
             "sager om", "cases about", "hvilke sager")
 CHAIR = _cue(r"formand\w*", r"medformand\w*", r"næstformand\w*", r"chair\w*", r"co-chair\w*", r"udpeg\w*",
              r"appoint\w*", "leder af", r"leads?\b", "who runs", r"fortsætter\w*", "hvor længe", "until when")
+VICE = _cue(r"næstformand\w*", r"vice[- ]?chair\w*", r"vice[- ]?formand\w*", "deputy chair")
 MEETING = _cue(r"næste (?:\S+ ){0,2}møde\w*", r"næste \S*-møde\w*", r"next (?:\S+ ){0,3}meeting", r"mødeplan\w*",
                r"mødekalender\w*", "meeting plan", "meeting calendar", "meeting dates", r"møder i \d{4}",
                r"meetings in \d{4}", r"mødedato\w*", "hvornår mødes", r"hvornår holder \S+ møde", "holder møde",
@@ -138,8 +139,10 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
             args["body"] = slots.body
         return rule("meeting_calendar", args, "a meeting-date word", weak=slots.body is None)
     if CHAIR.search(q) and slots.body:
-        return rule("who_chairs", {"body": slots.body, "on": on.isoformat()}, "a chair word and a known body",
-                    weak=True)
+        args = {"body": slots.body, "on": on.isoformat()}
+        if VICE.search(q):
+            args["role"] = "vice-chair"
+        return rule("who_chairs", args, "a chair word and a known body", weak=True)
     if TARIFF.search(q) and not DECISIONS.search(q):
         return rule("tariff_agreement", {"on": on.isoformat()}, "a tariff word", weak=True)
     if FRAMEWORK.search(q) and FRAMEWORK_Q.search(q) and not slots.body and not DECISIONS.search(q):

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
-from .inputs import RuleInputError, parse_date
+from .inputs import RuleInputError, parse_date, parse_role, role_of
 from .loader import applicable, dataset
 from .result import (RuleResult, citations, date_da, date_en, iso, join_da, join_en, period_da,
                      period_en)
@@ -149,12 +149,14 @@ def _facts_unknown(b: Body, day: date) -> RuleResult:
     )
 
 
-def who_chairs(body: str, on: date) -> RuleResult:
-    """Who chairs (or co-chairs) a body on a date, as far as the documents say."""
-    b, day = get_body(body), parse_date(on, "on")
+def who_chairs(body: str, on: date, role: str | None = None) -> RuleResult:
+    """Who chairs (or co-chairs) a body on a date, or who is its vice-chair, as far as the documents say."""
+    b, day, wanted = get_body(body), parse_date(on, "on"), parse_role(role, "role")
     data = dataset("chairs")
     entries = [c for c in data.chairs if c.body == b.id]
     hits = applicable(entries, day)
+    if wanted == "vice-chair":
+        return _vice_chair(b, day, hits, entries)
     if not hits:
         remarks = [r for r in applicable(data.remarks, day) if r.body == b.id]
         return _chair_unknown(b, day, entries, remarks + applicable(b.remarks, day))
@@ -182,6 +184,47 @@ def who_chairs(body: str, on: date) -> RuleResult:
         rule_id=f"chairs/{b.id}/{c.valid_from.isoformat()}", version=c.sources[0].doc,
         valid_from=iso(c.valid_from), valid_to=iso(c.valid_to), citations=citations(c.sources),
     )
+
+
+def _is_vice(person) -> bool:
+    return "vice-chair" in (role_of(person.role_en), role_of(person.role_da))
+
+
+def _vice_chair(b: Body, day: date, hits, entries) -> RuleResult:
+    """The vice-chair the chair entry in force lists beside the chair; unknown when none is listed, never the chair."""
+    for c in hits:
+        for p in c.others:
+            if _is_vice(p):
+                da = (f"{_person(p.name, p.affiliation_da)} er {p.role_da} for {b.name} "
+                      f"({c.period_da}, {period_da(c.valid_from, c.valid_to)}); formand er {_person(c.chair, c.affiliation_da)}.")
+                en = (f"{_person(p.name, p.affiliation_en)} is {p.role_en} of {b.name} "
+                      f"({c.period_en}, {period_en(c.valid_from, c.valid_to)}); the chair is {_person(c.chair, c.affiliation_en)}.")
+                return RuleResult(
+                    tool="who_chairs", known=True, answer_da=da, answer_en=en,
+                    fields={"body": b.name, "role": "vice-chair", "vice_chair": p.name, "chair": c.chair,
+                            "role_da": p.role_da, "role_en": p.role_en, "affiliation_da": p.affiliation_da,
+                            "affiliation_en": p.affiliation_en, "period_from": iso(c.valid_from),
+                            "period_to": iso(c.valid_to)},
+                    rule_id=f"chairs/{b.id}/{c.valid_from.isoformat()}/vice-chair", version=c.sources[0].doc,
+                    valid_from=iso(c.valid_from), valid_to=iso(c.valid_to), citations=citations(c.sources))
+    da = f"Dokumenterne oplyser ikke, hvem der er næstformand for {b.name} den {date_da(day)}."
+    en = f"The documents do not say who is vice-chair of {b.name} on {date_en(day)}."
+    named = [(c, p) for c in entries for p in c.others if _is_vice(p)]
+    if named:
+        da += " De navngiver næstformanden for " + join_da(
+            [f"{period_da(c.valid_from, c.valid_to)} ({p.name})" for c, p in named]) + "."
+        en += " They name the vice-chair for " + join_en(
+            [f"{period_en(c.valid_from, c.valid_to)} ({p.name})" for c, p in named]) + "."
+    if hits:
+        da += f" Formand: {_person(hits[0].chair, hits[0].affiliation_da)}."
+        en += f" Chair: {_person(hits[0].chair, hits[0].affiliation_en)}."
+    return RuleResult(
+        tool="who_chairs", known=False, answer_da=da, answer_en=en,
+        fields={"body": b.name, "role": "vice-chair", "vice_chair": None,
+                "chair": hits[0].chair if hits else None,
+                "known_periods": [[iso(c.valid_from), iso(c.valid_to)] for c, _ in named]},
+        rule_id=f"chairs/{b.id}/vice-chair", version=hits[0].sources[0].doc if hits else "unknown",
+        citations=citations(hits[0].sources) if hits else [])
 
 
 def _chair_unknown(b: Body, day: date, entries, remarks) -> RuleResult:

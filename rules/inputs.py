@@ -76,3 +76,24 @@ def parse_flag(value: object, name: str) -> bool | None:
     raise RuleInputError(
         f"'{value}' is not accepted for '{name}': give true, false or null (unknown)."
     )
+
+
+# The roles who_chairs answers for: the chair (the default), or the deputy the data lists beside the chair.
+_ROLES = {"chair": "chair", "formand": "chair", "formandskab": "chair", "vice-chair": "vice-chair",
+          "vicechair": "vice-chair", "vice chair": "vice-chair", "deputy chair": "vice-chair",
+          "næstformand": "vice-chair"}
+
+
+def parse_role(value: object, name: str) -> str:
+    """Return "chair" or "vice-chair" from a role word in Danish or English (None: the chair)."""
+    if value is None:
+        return "chair"
+    role = role_of(value) if isinstance(value, str) else None
+    if role:
+        return role
+    raise RuleInputError(f"'{value}' is not accepted for '{name}': give chair or vice-chair.")
+
+
+def role_of(word: str) -> str | None:
+    """The role a word names ("næstformand" -> "vice-chair"), None for a word that names no role."""
+    return _ROLES.get(" ".join(word.split()).casefold())

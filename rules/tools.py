@@ -50,6 +50,10 @@ class BodyDateArgs(_Args):
     on: date = Field(description="Date the question is about (YYYY-MM-DD).")
 
 
+class ChairArgs(BodyDateArgs):
+    role: Optional[str] = Field(None, description="chair (default) or vice-chair (næstformand).")
+
+
 class CalendarArgs(_Args):
     body: Optional[str] = Field(None, description=_BODY + " Leave out for the steering body.")
     after: date = Field(description="Find the first meeting strictly after this date (YYYY-MM-DD).")
@@ -74,9 +78,11 @@ _SPECS: dict[str, tuple[type[BaseModel], str]] = {
         "DA: Beregner fristen for en mailhøring om en kapacitetsjustering (14 dage) og næste {steering}-møde som alternativ. "
         "EN: Computes the deadline of a mail hearing on a capacity adjustment (14 days) and the next {steering} meeting "
         "as the alternative route.")),
-    "who_chairs": (BodyDateArgs, (
-        "DA: Oplyser hvem der er formand (eller medformand) for et forum på en given dato, og hvem der udpeger formanden. "
-        "EN: Says who chairs (or co-chairs) a body on a given date, and who appoints the chair.")),
+    "who_chairs": (ChairArgs, (
+        "DA: Oplyser hvem der er formand (eller medformand, eller med role=vice-chair næstformand) for et forum på en "
+        "given dato, og hvem der udpeger formanden. "
+        "EN: Says who chairs (or co-chairs) a body on a given date, or with role=vice-chair who is its vice-chair, "
+        "and who appoints the chair.")),
     "body_facts": (BodyDateArgs, (
         "DA: Beskriver et forums sammensætning, mødefrekvens, forankring, sekretariat og opgaver på en given dato. "
         "EN: Describes a body's composition, meeting frequency, parent body, secretariat and tasks on a given date.")),

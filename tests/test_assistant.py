@@ -124,6 +124,14 @@ def test_chair_in_english_cites_the_2026_agenda(seed_assistant):
     assert any(c.doc_id == "dassos-2026-02-27" and "1.1" in c.section for c in ans.citations)
 
 
+def test_a_vice_chair_question_is_not_answered_with_the_chair(seed_assistant):
+    named = _ask(seed_assistant, "Hvem var næstformand i KKR Midtjylland i 2022?")
+    assert named.tool_calls[0].args.get("role") == "vice-chair"
+    assert "Steen Vindum" in named.answer and not named.abstained
+    unnamed = _ask(seed_assistant, "Who is vice-chair of DASSOS?")
+    assert unnamed.abstained and "do not say who is vice-chair" in unnamed.answer
+
+
 def test_past_decision_is_reported_as_a_proposal(seed_assistant):
     ans = _ask(seed_assistant, "Hvad skete der med botilbuddet Kollegiet?")
     assert any("1.8" in c.section for c in ans.citations)
