@@ -172,13 +172,14 @@ class DeterministicPlanner:
         if not hits:
             return None
         words = [set(tokenize(h.chunk.context_text())) for h in hits[:3]]
-        if known:
-            wanted = (focus - covered) or open_terms
+        asked = focus - covered  # what the question asks for, which the rule result does not speak of
+        if known or asked:
+            wanted = asked or open_terms
             held = max(len(wanted & w) for w in words)
             if held < max(1, PASSAGE_WINS * len(wanted)):
                 return None
         elif in_force_weight(hits[0].chunk, on) < 1.0 or not terms & words[0]:
-            return None
+            return None  # an unknown result for the date is not answered by a passage of another period
         doc = self.evidence.document_part(q, out.language, on, filters, hits=hits)
         return None if doc.abstained else doc
 

@@ -55,10 +55,19 @@ _FOCUS = re.compile(r"^(?:hvad|hvilke[nt]?|hvem|what|which|who|hvor mange|how ma
                     re.I)
 
 
+_GENITIVE_HEAD = re.compile(r"(?:'s?)?\s+([^\W\d_]{3,})")
+
+
 def focus_terms(question: str) -> set[str]:
     """The noun the question asks about ("Hvad er temaet for …" -> tema): weighted up when choosing sentences."""
-    m = _FOCUS.search(question.strip())
-    return set(tokenize(m.group(1))) if m else set()
+    q = question.strip()
+    m = _FOCUS.search(q)
+    if not m:
+        return set()
+    word = m.group(1)
+    # A genitive names the owner, the noun after it what is asked: "Hvad er voksencirklens målgruppe?" -> målgruppe
+    after = _GENITIVE_HEAD.match(q, m.end()) if word[-1:] in "sS" or q[m.end():m.end() + 2] == "'s" else None
+    return set(tokenize(after.group(1))) or set(tokenize(word)) if after else set(tokenize(word))
 
 
 def answer_type(question: str) -> str | None:
@@ -226,7 +235,8 @@ def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus:
     """The n best answering spans of one passage, best first, none overlapping another."""
     segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
     scored = _scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject)
-    ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
+    # Of sentences that score alike, the shorter says it more directly.
+    ranked = sorted(scored, key=lambda x: (-round(x[0], 6), segs[x[1]][1] - segs[x[1]][0], x[1]))
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
     for score, i, missing in ranked:

@@ -132,6 +132,16 @@ def test_a_vice_chair_question_is_not_answered_with_the_chair(seed_assistant):
     assert unnamed.abstained and "do not say who is vice-chair" in unnamed.answer
 
 
+def test_a_genitive_owner_is_not_what_the_question_asks_for(seed_assistant):
+    from assistant.spans import focus_terms
+
+    assert focus_terms("Hvad er voksencirklens målgruppe?") == focus_terms("Hvad er målgruppen?")
+    assert focus_terms("Hvad er status for sagen?") == focus_terms("Hvad er status?")
+    # The body profile does not speak of a target group: the passage that does answers, at its shortest sentence.
+    ans = _ask(seed_assistant, "Hvad er voksencirklens målgruppe?")
+    assert not ans.abstained and not ans.tool_calls and "autisme" in ans.answer
+
+
 def test_past_decision_is_reported_as_a_proposal(seed_assistant):
     ans = _ask(seed_assistant, "Hvad skete der med botilbuddet Kollegiet?")
     assert any("1.8" in c.section for c in ans.citations)
