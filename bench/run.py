@@ -167,10 +167,14 @@ def table(head: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def render(results: dict) -> str:
+def render(results: dict, header: str | None = None) -> str:
+    """The tables of a run; `header` replaces the run's own first line (tables over several runs)."""
     sizes = results["sizes"]
-    load = f"load average {results['loadavg_start'][0]:.1f} at the start, {results['loadavg_end'][0]:.1f} at the end"
-    out = [f"Run {results['started']} on {results['machine']} ({results['wall_seconds'] / 60:.1f} min; {load})."]
+    if header is None:
+        load = (f"load average {results['loadavg_start'][0]:.1f} at the start, "
+                f"{results['loadavg_end'][0]:.1f} at the end")
+        header = f"Run {results['started']} on {results['machine']} ({results['wall_seconds'] / 60:.1f} min; {load})."
+    out = [header]
     out += ["", "**Ingest** (fresh store, empty embedding cache; rates over build_index's seconds)", ""]
     out.append(table(
         ["size", "docs", "chunks", "tokens", "ingest s", "docs/s", "chunks/s", "tokens/s", "embedding share",
@@ -253,6 +257,20 @@ def render(results: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def print_newest(out_dir: Path) -> int:
+    """The tables over the newest run of each size (the sizes the growth curve shows), smallest size first."""
+    from bench.plot import newest_per_size
+
+    sizes, used = newest_per_size(sorted(out_dir.glob("bench-*.json")))
+    if not sizes:
+        print(f"bench.run: no measured sizes in {out_dir}", file=sys.stderr)
+        return 1
+    sizes.sort(key=lambda s: s["scale"])
+    print(render({"sizes": sizes}, header=f"The newest run of each size: {', '.join(used)} (`python -m bench.run "
+                                          "--tables`; each run's machine and load are in its JSON file)."))
+    return 0
+
+
 # --- entry point -----------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,7 +290,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="where to write the growth curve (bench/growth.svg, shown in bench/README.md); '' for none")
     p.add_argument("--quick", action="store_true", help="smoke run: 10 cases, 3 s concurrency, 16-chunk engine sample, 1 cold run")
     p.add_argument("--warm-cache", help="development only: start ingest from this embeddings.sqlite (not a cold ingest)")
+    p.add_argument("--tables", action="store_true",
+                   help="measure nothing: print the tables of the newest run of each size in --out (for bench/README.md)")
     args = p.parse_args(argv)
+    if args.tables:
+        return print_newest(Path(args.out))
     if args.quick:
         args.cases, args.concurrency_seconds, args.engine_sample, args.cold_repeats = 10, 3, 16, 1
     scales = [float(s) for s in args.sizes.split(",") if s.strip()]
