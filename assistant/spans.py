@@ -67,7 +67,8 @@ def focus_terms(question: str) -> set[str]:
     word = m.group(1)
     # A genitive names the owner, the noun after it what is asked: "Hvad er voksencirklens målgruppe?" -> målgruppe
     after = _GENITIVE_HEAD.match(q, m.end()) if word[-1:] in "sS" or q[m.end():m.end() + 2] == "'s" else None
-    return set(tokenize(after.group(1))) or set(tokenize(word)) if after else set(tokenize(word))
+    head = set(tokenize(after.group(1))) if after else set()
+    return head or set(tokenize(word))
 
 
 def answer_type(question: str) -> str | None:
