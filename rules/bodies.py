@@ -196,9 +196,11 @@ def _vice_chair(b: Body, day: date, hits, entries) -> RuleResult:
         for p in c.others:
             if _is_vice(p):
                 da = (f"{_person(p.name, p.affiliation_da)} er {p.role_da} for {b.name} "
-                      f"({c.period_da}, {period_da(c.valid_from, c.valid_to)}); formand er {_person(c.chair, c.affiliation_da)}.")
+                      f"({c.period_da}, {period_da(c.valid_from, c.valid_to)}); "
+                      f"formand er {_person(c.chair, c.affiliation_da)}.")
                 en = (f"{_person(p.name, p.affiliation_en)} is {p.role_en} of {b.name} "
-                      f"({c.period_en}, {period_en(c.valid_from, c.valid_to)}); the chair is {_person(c.chair, c.affiliation_en)}.")
+                      f"({c.period_en}, {period_en(c.valid_from, c.valid_to)}); "
+                      f"the chair is {_person(c.chair, c.affiliation_en)}.")
                 return RuleResult(
                     tool="who_chairs", known=True, answer_da=da, answer_en=en,
                     fields={"body": b.name, "role": "vice-chair", "vice_chair": p.name, "chair": c.chair,
