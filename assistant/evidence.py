@@ -342,17 +342,56 @@ def _document_words(title: str, body: str, day: str) -> frozenset[str]:
     return frozenset(tokenize(words))
 
 
+class _Spellings:
+    """The index's words as letter counts, to find the one spelt most like a word the index lacks.
+
+    difflib's ratio is 2*matches/(len a + len b), and the matches cannot exceed the letters two words share; so a
+    word whose shared letters cannot reach MIN_CLOSE is left out before difflib compares the rest. The best match is
+    the same as difflib's over the whole vocabulary, which at 100x (7,393 words) took 5 ms per word in Python.
+    """
+
+    def __init__(self, vocabulary):
+        import numpy as np
+
+        self.words = sorted(vocabulary)
+        letters = sorted({ch for w in self.words for ch in w})
+        self.column = {ch: i for i, ch in enumerate(letters)}
+        self.counts = np.zeros((len(self.words), len(letters) + 1), dtype=np.int16)  # last column: other letters
+        for row, w in enumerate(self.words):
+            for ch in w:
+                self.counts[row, self.column[ch]] += 1
+        self.lengths = self.counts.sum(axis=1)
+
+    def closest(self, term: str) -> tuple[str, float]:
+        import difflib
+
+        import numpy as np
+
+        if not self.words:
+            return "", 0.0
+        wanted = np.zeros(self.counts.shape[1], dtype=np.int16)
+        for ch in term:
+            wanted[self.column.get(ch, -1)] += 1
+        shared = np.minimum(self.counts, wanted).sum(axis=1)
+        # a little slack for float rounding: the filter may only keep too many, never too few
+        keep = np.flatnonzero(2 * shared >= MIN_CLOSE * (self.lengths + len(term)) - 1e-6)
+        best = difflib.get_close_matches(term, [self.words[i] for i in keep], n=1, cutoff=MIN_CLOSE)
+        if not best:
+            return "", 0.0
+        return best[0], difflib.SequenceMatcher(None, best[0], term).ratio()
+
+
+@lru_cache(maxsize=4)
+def _spellings(keyword) -> _Spellings:
+    return _Spellings(keyword.vocabulary())
+
+
 @lru_cache(maxsize=4096)
 def _closest(keyword, term: str) -> tuple[str, float]:
     """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE. Cached per
     index and word: the unknown-word check and the question's terms ask about the same words, question after
-    question, and each look-up compares the word with the whole vocabulary."""
-    import difflib
-
-    best = difflib.get_close_matches(term, keyword.vocabulary(), n=1, cutoff=MIN_CLOSE)
-    if not best:
-        return "", 0.0
-    return best[0], difflib.SequenceMatcher(None, best[0], term).ratio()
+    question."""
+    return _spellings(keyword).closest(term)
 
 
 def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from assistant.glossary import expand_query
 from assistant.store import LiveIndex
 from ingest.text import Chunk, tokenize
-
-if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
 
 RRF_K = 60
 MODES = ("hybrid", "dense", "keyword")
@@ -86,22 +81,6 @@ def in_force_weight(c, as_of: date | None) -> float:
     return 1.0
 
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _dense_pool() -> ThreadPoolExecutor:
-    """Threads for the dense search, which runs while the keyword search runs in the asking thread."""
-    from concurrent.futures import ThreadPoolExecutor  # only document searches need it, not a rule question
-
-    global _pool
-    if _pool is None:
-        with _pool_lock:
-            if _pool is None:
-                _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dense-search")
-    return _pool
-
-
 class Retriever:
     def __init__(self, index: LiveIndex, dense_weight: float = 1.0, keyword_weight: float = 1.0):
         self.index = index
@@ -122,15 +101,12 @@ class Retriever:
             allowed = {d for d, info in self.index.document_info().items()
                        if filters.allows(info) and in_force_weight(info, as_of) > 0}
         depth = max(k * 4, 20)
-        dense_future = None
-        if mode in ("hybrid", "dense"):
-            dense_query = expand_query(embedding_text(question), keep=self._indexed)
-            dense_future = _dense_pool().submit(self.index.dense_search, dense_query, depth, allowed)
-        try:
-            keyword = (self.index.keyword_search(expand_query(question, keep=self._indexed), depth, allowed)
-                       if mode in ("hybrid", "keyword") else [])
-        finally:
-            dense = dense_future.result() if dense_future is not None else []
+        # One after the other, not in two threads: the question's embedding keeps both cores busy, and a keyword
+        # search beside it (about 1 ms at 100x) only slowed it down (bench/README.md, "Where the tail went").
+        keyword = (self.index.keyword_search(expand_query(question, keep=self._indexed), depth, allowed)
+                   if mode in ("hybrid", "keyword") else [])
+        dense = (self.index.dense_search(expand_query(embedding_text(question), keep=self._indexed), depth, allowed)
+                 if mode in ("hybrid", "dense") else [])
         score: dict[str, float] = {}
         for weight, results in ((self.dense_weight, dense), (self.keyword_weight, keyword)):
             for rank, (cid, _) in enumerate(results, start=1):

@@ -84,6 +84,16 @@ def read_current(store_dir: Path, strict: bool = True) -> dict | None:
                             "(the documents are kept).") from None
 
 
+def current_signature(store_dir: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime, size) of the live build's record, None when there is none: a swap by `write_current` is a
+    rename, so the signature changes with every new build and a reader can tell without parsing the record."""
+    try:
+        st = (Path(store_dir) / CURRENT).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def write_current(store_dir: Path, record: dict) -> None:
     """Make a build live: one atomic rename, so a reader sees the old record or the new one, never half of one."""
     tmp = Path(store_dir) / (CURRENT + ".tmp")
@@ -310,30 +320,31 @@ class KeywordTable:
     def __init__(self, db: _Db, n: int):
         self._db = db
         self.n = n  # passages indexed
-        self._lengths: list[int] | None = None
-        self._doc_of: array | None = None
+        self._lengths = None  # numpy arrays, read on the first search
+        self._doc_of = None
         self._vocabulary: frozenset[str] | None = None
         self._lock = threading.Lock()
 
-    def _meta(self) -> tuple[list[int], array]:
+    def _meta(self):
+        """(each passage's length in tokens as float64, each passage's document number as intc), numpy arrays."""
         if self._lengths is None:
+            import numpy as np
+
             with self._lock:
                 if self._lengths is None:
                     rows = dict(self._db().execute("SELECT key, value FROM meta WHERE key IN ('lengths','doc_of')"))
-                    doc_of = array("i")
-                    doc_of.frombytes(rows["doc_of"])
-                    lengths = array("i")
-                    lengths.frombytes(rows["lengths"])
-                    self._doc_of, self._lengths = doc_of, lengths.tolist()
-        return self._lengths, self._doc_of  # type: ignore[return-value]
+                    self._doc_of = np.frombuffer(rows["doc_of"], dtype=np.intc)
+                    self._lengths = np.frombuffer(rows["lengths"], dtype=np.intc).astype(np.float64)
+        return self._lengths, self._doc_of
 
-    def postings(self, term: str) -> list[tuple[int, int]] | None:
+    def postings(self, term: str):
+        """The term's (passage number, term frequency) pairs as an (m, 2) intc array; None when no passage has it."""
+        import numpy as np
+
         row = self._db().execute("SELECT postings FROM terms WHERE term=?", (term,)).fetchone()
         if row is None:
             return None
-        flat = array("i")
-        flat.frombytes(row[0])
-        return list(zip(flat[0::2], flat[1::2]))
+        return np.frombuffer(row[0], dtype=np.intc).reshape(-1, 2)
 
     def df(self, term: str) -> int:
         """How many passages hold the (stemmed) term; 0 when none does."""
@@ -351,17 +362,12 @@ class KeywordTable:
             self._vocabulary = frozenset(t for (t,) in self._db().execute("SELECT term FROM terms"))
         return self._vocabulary
 
-    def search(self, query: str, k: int = 20, allowed_docs: set[str] | None = None,
-               documents: Mapping[str, int] | None = None) -> list[tuple[str, float]]:
-        """The k best passages (chunk id, BM25 score); with allowed_docs, only passages of those documents."""
+    def search(self, query: str, k: int = 20, allowed_rows=None) -> list[tuple[str, float]]:
+        """The k best passages (chunk id, BM25 score); with allowed_rows (a boolean mask), only those passages."""
         if not self.n:
             return []
-        lengths, doc_of = self._meta()
-        ranked = bm25(set(tokenize(query)), self.postings, lengths)
-        if allowed_docs is not None:
-            nums = {documents[d] for d in allowed_docs if d in documents} if documents is not None else set()
-            ranked = [(i, s) for i, s in ranked if doc_of[i] in nums]
-        ranked = ranked[:k]
+        lengths, _ = self._meta()
+        ranked = bm25(sorted(set(tokenize(query))), self.postings, lengths, k, allowed_rows)  # a fixed order: same sums
         if not ranked:
             return []
         q = f"SELECT idx, id FROM chunks WHERE idx IN ({','.join('?' * len(ranked))})"
@@ -425,27 +431,29 @@ class Build:
     def term_documents(self, term: str) -> set[str]:
         """The ids of the documents one of whose passages holds the (stemmed) term."""
         postings = self.keyword.postings(term)
-        if not postings:
+        if postings is None:
             return set()
         self.documents()
         _, doc_of = self.keyword._meta()
-        return {self._doc_ids[doc_of[i]] for i, _ in postings if doc_of[i] in self._doc_ids}
+        return {self._doc_ids[n] for n in set(doc_of[postings[:, 0]].tolist()) if n in self._doc_ids}
 
     def dense_search(self, vector, k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k passages nearest to the vector, from the build's own matrix."""
-        allowed_rows = None
-        if allowed_docs is not None:
-            import numpy as np
-
-            self.documents()
-            _, doc_of = self.keyword._meta()
-            nums = [self._doc_nums[d] for d in allowed_docs if d in self._doc_nums]
-            allowed_rows = np.isin(np.frombuffer(doc_of, dtype=np.intc), nums)
+        allowed_rows = None if allowed_docs is None else self._rows_of(allowed_docs)
         nearest = self.vectors.nearest(vector, k, allowed_rows)
         ids = self.chunks.ids_at([row for row, _ in nearest])
         return [(ids[row], score) for row, score in nearest if row in ids]
 
     def keyword_search(self, query: str, k: int, allowed_docs: set[str] | None = None) -> list[tuple[str, float]]:
-        if allowed_docs is not None:
-            self.documents()
-        return self.keyword.search(query, k, allowed_docs, self._doc_nums)
+        allowed_rows = None if allowed_docs is None else self._rows_of(allowed_docs)
+        return self.keyword.search(query, k, allowed_rows)
+
+    def _rows_of(self, allowed_docs: set[str]):
+        """A boolean mask over the build's passages: those of the allowed documents (a look-up per passage)."""
+        import numpy as np
+
+        self.documents()
+        _, doc_of = self.keyword._meta()
+        wanted = np.zeros(len(self._doc_nums) + 1, dtype=bool)
+        wanted[[self._doc_nums[d] for d in allowed_docs if d in self._doc_nums]] = True
+        return wanted[doc_of]
