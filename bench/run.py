@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.run                      # 1x and 10x (13.5 min on 2 idle cores)
     .venv/bin/python -m bench.run --with-100x          # adds 100x (about 1 h 45 min or more)
     .venv/bin/python -m bench.run --sizes 1 --quick    # a smoke run
+    .venv/bin/python -m bench.run --sizes 1,10,100 --questions-only   # questions again, on the stores left in --work
 
 Each measurement runs in a fresh process (bench/child.py). Prints Markdown tables; writes
 <out>/bench-<time>.json, <out>/latest.json, <out>/latest.md and cold-ask profiles under <out>/profile/.
@@ -83,9 +84,40 @@ def measure_ingest(corpus: dict, store: Path) -> dict:
                   "cache_bytes": (store / "embeddings.sqlite").stat().st_size}
 
 
+def carried_over(scale: float, out_dir: Path, work: Path) -> dict:
+    """For --questions-only: the newest earlier run of this size, whose corpus and stores are still in `work`.
+
+    Its ingest, re-ingest, engine and recipe-ingest figures are carried over (they measure the same stores); the
+    result names the build they measured (`carried_from`), so a table can say where each figure comes from."""
+    from bench.plot import newest_per_size
+
+    t = tag(scale)
+    earlier, _ = newest_per_size(sorted(out_dir.glob("bench-*.json")))
+    for r in earlier:
+        if r["scale"] == scale:
+            missing = [str(work / d) for d in (f"corpus-{t}", f"store-{t}") if not (work / d).is_dir()]
+            if missing:
+                raise SystemExit(f"bench.run: --questions-only needs the {t} corpus and store of an earlier run; "
+                                 f"missing: {', '.join(missing)}")
+            live = json.loads((work / f"store-{t}" / "current.json").read_text(encoding="utf-8"))["build_id"]
+            if live != r["ingest"]["build_id"]:
+                raise SystemExit(f"bench.run: the {t} store in {work} holds build {live}, not build "
+                                 f"{r['ingest']['build_id']} that the newest {t} run measured; run without --questions-only.")
+            keep = ("corpus", "ingest", "reingest_unchanged", "ingest_shared_cache", "engine_alone", "warm_cache_used")
+            out = {k: r[k] for k in keep if k in r} | {"carried_from": r.get("carried_from") or r["ingest"]["build_id"]}
+            if "recipe" in r and (work / f"recipe-{t}").is_dir():
+                out["recipe"] = {"ingest": r["recipe"]["ingest"]}
+            return out
+    raise SystemExit(f"bench.run: --questions-only found no earlier {t} run in {out_dir}; run without it first.")
+
+
 def measure_size(scale: float, args, out_dir: Path) -> dict:
     work = Path(args.work).resolve()
     t = tag(scale)
+    if args.questions_only:
+        result = {"scale": scale} | carried_over(scale, out_dir, work)
+        log(f"{t}: questions only, on the corpus and stores of build {result['carried_from']}")
+        return measure_questions(scale, args, out_dir, result, work / f"store-{t}")
     log(f"{t}: corpus")
     corpus = synth.build_corpus(work / f"corpus-{t}", scale)
     result: dict = {"scale": scale, "corpus": corpus}
@@ -111,6 +143,22 @@ def measure_size(scale: float, args, out_dir: Path) -> dict:
     result["engine_alone"] = engine
     log(f"{t}: engine alone {engine['chunks_per_s']:.2f} chunks/s on {engine['chunks']} chunks")
 
+    if not args.no_recipe:
+        persist = fresh(work / f"recipe-{t}")
+        log(f"{t}: LangChain recipe ingest")
+        ri, wall = child("recipe-ingest", "--corpus", corpus["folder"], "--persist", str(persist))
+        ri |= {"process_seconds": wall, "chunks_per_s": ri["chunks"] / ri["seconds"],
+               "embed_share": ri["embed_seconds"] / ri["seconds"], "index_bytes": du(persist)}
+        result["recipe"] = {"ingest": ri}
+        log(f"{t}: recipe {ri['chunks']} chunks in {ri['seconds']:.1f} s")
+    return measure_questions(scale, args, out_dir, result, store)
+
+
+def measure_questions(scale: float, args, out_dir: Path, result: dict, store: Path) -> dict:
+    """Cold asks, the recipe's queries, in-process questions and concurrency, and the cold-ask profiles."""
+    work = Path(args.work).resolve()
+    t = tag(scale)
+    corpus = result["corpus"]
     cold = {}
     for name, q in (("rule", RULE_QUESTION), ("document", DOCUMENT_QUESTION)):
         walls = [timed_process([str(BIN / "assistant"), "ask", q, "--json", "--store", str(store)])
@@ -119,20 +167,16 @@ def measure_size(scale: float, args, out_dir: Path) -> dict:
     result["cold_ask"] = cold
     log(f"{t}: cold ask rule {cold['rule']['median_s']:.2f} s, document {cold['document']['median_s']:.2f} s")
 
-    if not args.no_recipe:
-        persist = fresh(work / f"recipe-{t}")
-        log(f"{t}: LangChain recipe ingest")
-        ri, wall = child("recipe-ingest", "--corpus", corpus["folder"], "--persist", str(persist))
-        ri |= {"process_seconds": wall, "chunks_per_s": ri["chunks"] / ri["seconds"],
-               "embed_share": ri["embed_seconds"] / ri["seconds"], "index_bytes": du(persist)}
+    if "recipe" in result:
+        persist = work / f"recipe-{t}"
         rq, _ = child("recipe-query", "--corpus", corpus["folder"], "--persist", str(persist), "--cases", str(args.cases))
         walls = [child("recipe-query", "--persist", str(persist), "--question", DOCUMENT_QUESTION)[1]
                  for _ in range(args.cold_repeats)]
-        result["recipe"] = {"ingest": ri, "query": rq, "cold_query_s": statistics.median(walls)}
-        log(f"{t}: recipe {ri['chunks']} chunks in {ri['seconds']:.1f} s; recall@5 {rq['recall@5']:.3f}")
+        result["recipe"] |= {"query": rq, "cold_query_s": statistics.median(walls)}
+        log(f"{t}: recipe recall@5 {rq['recall@5']:.3f}")
 
     # After the recipe's index exists, so that the questions step also times both retrievals interleaved.
-    recipe_args = [] if args.no_recipe else ["--persist", str(work / f"recipe-{t}")]
+    recipe_args = ["--persist", str(work / f"recipe-{t}")] if "recipe" in result else []
     q, _ = child("questions", "--store", str(store), "--corpus", corpus["folder"], "--cases", str(args.cases),
                  "--threads", str(args.threads), "--concurrency-seconds", str(args.concurrency_seconds), *recipe_args)
     result["questions"] = q
@@ -175,6 +219,10 @@ def render(results: dict, header: str | None = None) -> str:
                 f"{results['loadavg_end'][0]:.1f} at the end")
         header = f"Run {results['started']} on {results['machine']} ({results['wall_seconds'] / 60:.1f} min; {load})."
     out = [header]
+    carried = [f"{tag(r['scale'])} (build {r['carried_from']})" for r in sizes if r.get("carried_from")]
+    if carried:
+        out += ["", f"Ingest and re-ingest figures of {', '.join(carried)} come from the run that built those stores; "
+                    "the questions were measured again on them (`--questions-only`)."]
     out += ["", "**Ingest** (fresh store, empty embedding cache; rates over build_index's seconds)", ""]
     out.append(table(
         ["size", "docs", "chunks", "tokens", "ingest s", "docs/s", "chunks/s", "tokens/s", "embedding share",
@@ -290,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="where to write the growth curve (bench/growth.svg, shown in bench/README.md); '' for none")
     p.add_argument("--quick", action="store_true", help="smoke run: 10 cases, 3 s concurrency, 16-chunk engine sample, 1 cold run")
     p.add_argument("--warm-cache", help="development only: start ingest from this embeddings.sqlite (not a cold ingest)")
+    p.add_argument("--questions-only", action="store_true",
+                   help="re-measure the questions (cold asks, latency, concurrency, recipe queries) on the corpus and "
+                        "stores the newest earlier run of each size left in --work; its ingest figures are carried over")
     p.add_argument("--tables", action="store_true",
                    help="measure nothing: print the tables of the newest run of each size in --out (for bench/README.md)")
     args = p.parse_args(argv)

@@ -164,3 +164,27 @@ def test_a_document_question_in_a_new_process_does_not_load_chromadb(seed_store)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["5", "True", "False"]
+
+
+def test_spelling_lookup_finds_what_difflib_finds_over_the_whole_vocabulary(seed_store):
+    """The letter-count pre-filter only leaves out words that cannot reach the cutoff: the best match is difflib's."""
+    import difflib
+    import random
+
+    from assistant import evidence
+
+    keyword = Build(seed_store, read_current(seed_store)).keyword
+    vocabulary = sorted(keyword.vocabulary())
+    rnd = random.Random(7)
+    words = []
+    for w in rnd.sample(vocabulary, 150):
+        i = rnd.randrange(len(w))
+        words.append(w[:i] + rnd.choice("aeiouxyzæø") + w[i + 1:])
+    words += ["kapacitetsjustering", "herbeg", "x", "zzzzzzzz"]
+    found = 0
+    for w in words:
+        best = difflib.get_close_matches(w, vocabulary, n=1, cutoff=evidence.MIN_CLOSE)
+        expected = (best[0], difflib.SequenceMatcher(None, best[0], w).ratio()) if best else ("", 0.0)
+        assert evidence._closest.__wrapped__(keyword, w) == expected, w
+        found += bool(best)
+    assert found > 50  # the misspellings mostly have a match: the comparison is not between two empty answers
