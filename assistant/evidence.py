@@ -155,7 +155,7 @@ class Evidence:
         """Why the passages found speak of the question's subject but not of what it asks (None when one does):
         no passage found counts what a "how many" question counts, or no passage quoted holds every name and year
         the question gives."""
-        names, years = self.named(question), years_named(question)
+        names, years, asks = self.named(question), years_named(question), answer_type(question)
         nouns = self.counted_nouns(question)
         if nouns and not any(counts(nouns, h.chunk.text) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
@@ -167,16 +167,16 @@ class Evidence:
         if not names and not years:
             return None
         parts = []
-        for h, _ in quoted:
+        for h, s in quoted:
             c = h.chunk
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
-            # A name's stem stands inside each of its forms ("kollegi" in "Kollegiets"): no stemming needed.
-            text = head.lower()
-            parts.append(({n for n in names if n in text}, years_named(head) | years_named(valid)))
+            parts.append((names_held(names, h, s, asks), years_named(head) | years_named(valid)))
         if any(names <= held and years <= covered for held, covered in parts):
             return None
         lacking = [n for n in sorted(names) if not any(n in held for held, _ in parts)]  # else: the years lack
+        if lacking and asks in _VALUES:  # passages may name it, but none gives the value for it
+            return f"no passage gives it for «{_surface(question, lacking[0])}»"
         if lacking:
             return f"no passage about it names «{_surface(question, lacking[0])}»"
         return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
@@ -199,6 +199,10 @@ class Evidence:
                 cites.add(h.chunk, first)
             return AnswerPart(silent_text(lang, why, region), cites.items, abstained=True, passages=passages,
                               notes=[f"abstained: {why}"])
+        names = self.named(question)
+        asks = answer_type(question)
+        if asks in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
+            quoted = [(h, s) for h, s in quoted if names <= names_held(names, h, s, asks)] or quoted
         lines, proposal = [], False
         for h, s in quoted:
             n = cites.add(h.chunk, s.text)
@@ -326,6 +330,26 @@ def subject_terms(chunk) -> frozenset[str]:
     """The words that say which document a passage is: its title, body and date (in Danish and English). A question
     names them to pick the document; within it they do not single out the answering sentence."""
     return _document_words(chunk.title, chunk.body, chunk.date)
+
+
+# Answers that are a value of the named thing: its number, amount or date.
+_VALUES = frozenset({"number", "money", "date"})
+
+
+def names_held(names: set[str], hit: Hit, span: Span, asks: str | None) -> set[str]:
+    """The question's names that a quote is about. For a question that asks for a value (a number, an amount, a
+    date), a name counts where it names the passage's subject (its document's title or body, its heading, its first
+    line: an item's "Titel:") or stands in the quoted words: a name further down the passage may be something else
+    the passage speaks of ("Kollegiet has 11 places" in an item that also names where its residents moved is no
+    answer about the places of that other offer). For other questions, anywhere in the passage. A name's stem stands
+    inside each of its forms ("kollegi" in "Kollegiets"): no stemming needed."""
+    c = hit.chunk
+    if asks in _VALUES:
+        first = c.text.lstrip().split("\n", 1)[0]
+        about = f"{c.title}\n{c.body}\n{c.section_title}\n{first}\n{span.text}".lower()
+    else:
+        about = c.context_text().lower()
+    return {n for n in names if n in about}
 
 
 @lru_cache(maxsize=1024)

@@ -70,6 +70,8 @@ def _reason_da(reason: str) -> str:
         return "intet dokument om emnet nævner " + reason.split("mentions ", 1)[1]
     if reason.startswith("no passage about it names"):
         return "ingen passage om emnet nævner " + reason.split("names ", 1)[1]
+    if reason.startswith("no passage gives it for"):
+        return "ingen passage oplyser det for " + reason.split("gives it for ", 1)[1]
     if reason.startswith("no passage gives the number of"):
         return "ingen passage oplyser antallet af " + reason.split("number of ", 1)[1]
     if reason.startswith("no passage says it for"):

@@ -336,3 +336,13 @@ def test_cli_bad_input_exits_2_with_one_line(seed_store, args, message):
     r = _cli(seed_store, *args)
     assert r.returncode == 2 and message in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_value_is_quoted_only_from_a_passage_about_the_named_offer(seed_assistant):
+    """"Kollegiet består af i alt 11 pladser" stands in an item that also names Botilbuddene Rodskovvej, where
+    residents moved: it answers how many places Kollegiet has, not how many Rodskovvej has."""
+    own = _ask(seed_assistant, "Hvor mange pladser har Kollegiet i alt?")
+    assert not own.abstained and "11 pladser" in own.answer
+    other = _ask(seed_assistant, "Hvor mange pladser har Botilbuddene Rodskovvej i alt?")
+    assert other.abstained and "11 pladser" not in other.answer.split("\n")[0]
+    assert "ingen passage oplyser det for «Rodskovvej»" in other.answer
