@@ -199,9 +199,9 @@ class Evidence:
                 cites.add(h.chunk, first)
             return AnswerPart(silent_text(lang, why, region), cites.items, abstained=True, passages=passages,
                               notes=[f"abstained: {why}"])
-        names = self.named(question)
         asks = answer_type(question)
         if asks in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
+            names = self.named(question)
             quoted = [(h, s) for h, s in quoted if names <= names_held(names, h, s, asks)] or quoted
         lines, proposal = [], False
         for h, s in quoted:
