@@ -10,7 +10,7 @@ from assistant.abstention import silence, weighted_coverage
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import Span, answer_type, best_span, counted, counts, focus_terms, sentences
+from assistant.spans import Span, answer_type, best_span, counted, counts, focus_terms, gives, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short, days_named, names_day, years_named
@@ -66,7 +66,8 @@ class Evidence:
         nouns = self.counted_nouns(question)
         out = []
         for rank, h in enumerate(hits[:n]):
-            span = best_span(terms, h.chunk.text, kind, self.idf, focus, nouns, subject_terms(h.chunk))
+            span = best_span(terms, h.chunk.text, kind, self.idf, focus, nouns, subject_terms(h.chunk),
+                             heading_words(h.chunk.section_title))
             if span is not None:
                 # The item or heading a sentence stands under speaks for it: "Punktet blev udsat" answers a question
                 # about the item "Fokusområder for Rammeaftalen Syd" though the sentence names neither.
@@ -160,26 +161,39 @@ class Evidence:
         if nouns and not any(counts(nouns, h.chunk.text) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
         days = days_named(question)
-        contexts = [h.chunk.context_text() for h, _ in quoted]
-        for day in days:  # "pr. 1. februar 2025" is not answered by a status of 1 February 2026
-            if contexts and not any(names_day(c, day) for c in contexts):
-                return f"no passage says it for {date_short(day)}"
-        if not names and not years:
-            return None
-        parts = []
+        # One quoted passage must answer every part of the question at once: the day, each name and year it gives,
+        # and the kind of fact it asks for. A day named by one quote and a decision carried by another
+        # ("the next meeting is on 18 May" and "on 30 January it was decided …") answer nothing.
+        fits = []
         for h, s in quoted:
             c = h.chunk
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
-            parts.append((names_held(names, h, s, asks), years_named(head) | years_named(valid)))
-        if any(names <= held and years <= covered for held, covered in parts):
+            fits.append((all(names_day(head, d) for d in days), names_held(names, h, s, asks),
+                         years_named(head) | years_named(valid), gives(asks, s.text, years)))
+        if not fits or any(day and names <= held and years <= covered and kind for day, held, covered, kind in fits):
             return None
-        lacking = [n for n in sorted(names) if not any(n in held for held, _ in parts)]  # else: the years lack
+        missing = next((d for d in days if not any(names_day(h.chunk.context_text(), d) for h, _ in quoted)), None)
+        if missing:  # "pr. 1. februar 2025" is not answered by a status of 1 February 2026
+            return f"no passage says it for {date_short(missing)}"
+        lacking = [n for n in sorted(names) if not any(n in held for _, held, _, _ in fits)]
         if lacking and asks in _VALUES:  # passages may name it, but none gives the value for it
             return f"no passage gives it for «{_surface(question, lacking[0])}»"
         if lacking:
             return f"no passage about it names «{_surface(question, lacking[0])}»"
-        return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
+        if not any(years <= covered for _, _, covered, _ in fits):
+            return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
+        if not any(kind for *_, kind in fits):
+            return f"no passage gives the {asks} the question asks for"
+        # each part is answered somewhere, but by different passages
+        day, held, covered, _ = fits[0]
+        if not day:
+            return f"no passage says it for {date_short(days[0])}"
+        if not names <= held:
+            return f"no passage gives it for «{_surface(question, sorted(names - held)[0])}»"
+        if not years <= covered:
+            return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
+        return f"no passage gives the {asks} the question asks for"
 
     def document_part(self, question: str, lang: str, as_of: date, filters: Filters | None,
                       region: str | None = None, hits: list[Hit] | None = None) -> AnswerPart:
@@ -330,6 +344,13 @@ def subject_terms(chunk) -> frozenset[str]:
     """The words that say which document a passage is: its title, body and date (in Danish and English). A question
     names them to pick the document; within it they do not single out the answering sentence."""
     return _document_words(chunk.title, chunk.body, chunk.date)
+
+
+@lru_cache(maxsize=4096)
+def heading_words(heading: str) -> frozenset[str]:
+    """The words of a passage's heading: a sentence made of them repeats the heading ("Titel: …" under the item of
+    that title) and answers nothing."""
+    return frozenset(tokenize(heading))
 
 
 # Answers that are a value of the named thing: its number, amount or date.

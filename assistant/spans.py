@@ -20,10 +20,15 @@ MAX_SPAN = 600
 
 # What a question asks for, and how a sentence shows it carries that.
 _ASKS = (
-    ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for)\b", re.I)),  # "how much" alone asks for a quantity
+    # The question word first: "Hvornår skal KKR træffe beslutning …?" asks for a date, not a decision.
+    ("date", re.compile(r"^\W*(?:og |and )?(hvornår|when)\b", re.I)),
+    # "takst" alone: a compound ("takstaftale", "takstmodel") names an agreement, not an amount; "rate" alone may be
+    # a share ("occupancy rate").
+    ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst(?:en|er|erne)?|"
+                         r"(?:daily|day|weekly|monthly|annual|yearly) rates?|tariffs?|fees?)\b", re.I)),  # "how much" alone asks for a quantity
     # Minutes record the decision under each item, beside the proposal ("Indstilling"): a question about the outcome
     # is answered by the decision line.
-    ("decision", re.compile(r"\b(besluttede?|beslutning\w*|vedt[oa]g\w*|blev\b.{0,80}\b(?:godkendt|vedtaget|afvist)|"
+    ("decision", re.compile(r"\b(besluttede?|besluttet|beslutning\w*|vedt[oa]g\w*|blev\b.{0,80}\b(?:godkendt|vedtaget|afvist)|"
                             r"udfald\w*|decided|decision\w*|resolved|outcome|was\b.{0,80}\bapproved)\b", re.I)),
     ("number", re.compile(r"\b(hvor mange|hvor meget|antal\w*|how many|how much|number of|hvor stor\w*|how large|"
                           r"procent\w*|percent\w*)\b", re.I)),
@@ -42,8 +47,11 @@ _CARRIES = {
                        r"october)\b|\b(19|20)\d\d\b|\buge \d", re.I),
     "place": re.compile(r"\b(i|på|hos|at|in)\s+[A-ZÆØÅ][\w-]+|\b(rådhus\w*|lokale\w*|mødelokale\w*|adresse\w*|online|"
                         r"teams|virtuelt|vej\b|gade\b)", re.I),
-    "decision": re.compile(r"\b(beslutning|besluttede|besluttet|vedtog|vedtaget|godkendte|udsat|afvist|decision|"
-                           r"decided)\b", re.I),
+    # The words minutes record an outcome with ("Godkendt.", "Tiltrådt.", "Taget til efterretning.", "Udsat.").
+    "decision": re.compile(r"\b(beslutning|besluttede|besluttet|vedtog|vedtaget|godkendt[e]?|tiltr[åa]dt[e]?|tiltræder|"
+                           r"til efterretning|udsat|udsatte|afvist|afviste|anbefale[rt]|anbefalede|bevilge[dt]e?|"
+                           r"oversendt|decision|decided|approved|adopted|agreed|rejected|postponed|deferred|noted|"
+                           r"endorsed|recommended)\b", re.I),
     "who": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+|\b\w*(kommune|region|formand\w*|"
                       r"direktør\w*|sekretariat\w*|udvalg\w*|gruppe\w*)\b"),
 }
@@ -108,11 +116,31 @@ def counts(nouns: set[str], text: str, reach: int = 3) -> bool:
     return False
 
 
+# A decision still to be made ("KKR skal på mødet den 17. juni træffe beslutning om …") is no decision.
+_LATER = re.compile(r"\b(?:skal|skulle|vil|forventes at|bedes|will|shall|is to|are to)\s+(?:[\w.]+\s+){0,6}?"
+                    r"(?:træffe beslutning|beslutte|godkende|vedtage|tage stilling|decide|approve|take a decision)",
+                    re.I)
+
+
 def carries(kind: str | None, text: str) -> bool:
     """Whether the text holds the kind of fact asked for; the day and year of a date are no count or amount."""
     if kind in ("number", "money"):
         text = strip_dates(text)
+    elif kind == "decision":
+        text = _LATER.sub(" ", text)
     return kind is None or bool(_CARRIES[kind].search(text))
+
+
+def gives(kind: str | None, span: str, years: set[int]) -> bool:
+    """Whether a quote gives the kind of fact the question asks for, where that can be told from its words: a
+    decision made (not one to be made), a date (more exact than a year the question already names)."""
+    if kind == "decision":
+        return carries(kind, span)
+    if kind == "date" and years:
+        return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(span))
+    if kind == "date":
+        return carries(kind, span)
+    return True
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -177,6 +205,7 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
     return end + max(cut, 0)
 
 
+_VALUE_KINDS = frozenset({"money", "date", "decision"})
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
 
 
@@ -204,7 +233,7 @@ SUBJECT_SHARE = 0.6  # a sentence of which this share of the words are the docum
 
 
 def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, focus: set[str],
-            counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset()):
+            counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset(), heading: set[str] = frozenset()):
     """(score, index, terms the sentence lacks) of each sentence: idf-weighted question terms, the asked-for kind.
     Terms of the document's own title and body (`subject`) weigh SUBJECT_WEIGHT: they say which document the
     passage is, which retrieval has used, not which of its sentences answers (the title line itself answers
@@ -222,20 +251,25 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
         score += 0.5 * sum(weight(t) for t in partial)
         if kind and carries(kind, s):
             score += 2.0
+        elif kind in _VALUE_KINDS:
+            score *= 0.6  # a sentence with the question's words but not what it asks for leads to the answer at most
         if counted_nouns and counts(counted_nouns, s):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
             score *= 0.5  # a heading, not an answer
         elif subject and len(words & subject) >= SUBJECT_SHARE * len(words):
             score *= 0.5  # the document's own title line, as it heads the text
+        elif heading and len(words & heading) >= SUBJECT_SHARE * len(words):
+            score *= 0.5  # the item's title repeated as its first line ("Titel: …")
         yield score, i, question_terms - held - partial
 
 
 def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
-              n: int = 1, counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset()) -> list[Span]:
+              n: int = 1, counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset(),
+              heading: set[str] = frozenset()) -> list[Span]:
     """The n best answering spans of one passage, best first, none overlapping another."""
     segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
-    scored = _scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject)
+    scored = _scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject, heading)
     # Of sentences that score alike, the shorter says it more directly.
     ranked = sorted(scored, key=lambda x: (-round(x[0], 6), segs[x[1]][1] - segs[x[1]][0], x[1]))
     out: list[Span] = []
@@ -253,7 +287,9 @@ def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus:
 
 
 def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
-              counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset()) -> Span | None:
+              counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset(),
+              heading: set[str] = frozenset()) -> Span | None:
     """The best answering span of one passage (idf-weighted question terms; the asked-for kind of fact)."""
-    spans = top_spans(question_terms, text, kind, idf, focus, n=1, counted_nouns=counted_nouns, subject=subject)
+    spans = top_spans(question_terms, text, kind, idf, focus, n=1, counted_nouns=counted_nouns, subject=subject,
+                      heading=heading)
     return spans[0] if spans else None

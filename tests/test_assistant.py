@@ -346,3 +346,47 @@ def test_a_value_is_quoted_only_from_a_passage_about_the_named_offer(seed_assist
     other = _ask(seed_assistant, "Hvor mange pladser har Botilbuddene Rodskovvej i alt?")
     assert other.abstained and "11 pladser" not in other.answer.split("\n")[0]
     assert "ingen passage oplyser det for «Rodskovvej»" in other.answer
+
+
+def test_what_a_question_asks_for_is_read_from_its_words():
+    from assistant.spans import answer_type, gives
+
+    # The question word leads: a "when" question about a decision asks for a date.
+    assert answer_type("Hvornår skal KKR træffe beslutning om kapacitetsniveauet?") == "date"
+    assert answer_type("Hvad besluttede udvalget om visitationspraksis?") == "decision"
+    assert answer_type("How many meetings will the board hold in 2027, and when is the first?") == "number"
+    # A tariff is an amount; a tariff agreement and an occupancy rate are not.
+    assert answer_type("Hvad er taksten pr. døgn på Fjordhuset?") == "money"
+    assert answer_type("What is the daily rate at the shelter?") == "money"
+    assert answer_type("Hvilken takstaftale gælder nu?") is None
+    assert answer_type("What was the occupancy rate in 2025?") is None
+    # A decision still to be made is no decision; a recorded outcome is.
+    assert not gives("decision", "KKR skal på mødet den 17. juni træffe beslutning om niveauet.", set())
+    assert gives("decision", "Beslutning: Sagen blev udsat.", set())
+    assert gives("decision", "Tiltrådt.", set())
+    # A "when" question that names the year wants more than the year.
+    assert not gives("date", "Udvalget holder seks møder i 2027.", {2027})
+    assert not gives("date", "et ekstra møde om Rammeaftalen 2028-2030", {2028})
+    assert gives("date", "Første møde er 4. februar 2027.", {2027})
+    assert gives("date", "Ordningen trådte i kraft i 2023.", set())
+
+
+def test_one_passage_must_answer_the_day_and_the_decision_together(seed_assistant):
+    """A passage that names the meeting's day ("next meeting on …") and another that records some other decision
+    do not answer what was decided at that meeting."""
+    ans = _ask(seed_assistant, "Hvad blev besluttet på DASSOS-mødet den 18. maj 2026?", as_of=date(2026, 3, 1))
+    assert ans.abstained, ans.answer
+
+
+def test_the_item_title_repeated_as_its_first_line_is_not_the_answer():
+    from assistant.spans import answer_type, best_span
+    from ingest.text import tokenize
+
+    item = ("Titel: Ny visitationspraksis for ledsageordningen efter servicelovens § 97\n\n"
+            "Resumé | Administrationen foreslår, at ansøgninger om ledsagelse visiteres af et fælles team.\n"
+            "Indstilling | Administrationen indstiller, at den nye praksis indføres pr. 1. oktober 2026.\n\n"
+            "Beslutning i Social- og Seniorudvalget den 25.08.2026: Sagen blev udsat.")
+    question = "Hvad besluttede Social- og Seniorudvalget om den nye visitationspraksis for ledsageordningen?"
+    heading = set(tokenize("Ny visitationspraksis for ledsageordningen efter servicelovens § 97"))
+    span = best_span(set(tokenize(question)), item, answer_type(question), lambda t: 1.0, heading=heading)
+    assert "Sagen blev udsat" in span.text, span.text
