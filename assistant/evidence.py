@@ -163,13 +163,15 @@ class Evidence:
         days = days_named(question)
         # One quoted passage must answer every part of the question at once: the day, each name and year it gives,
         # and the kind of fact it asks for. A day named by one quote and a decision carried by another
-        # ("the next meeting is on 18 May" and "on 30 January it was decided …") answer nothing.
+        # ("the next meeting is on 18 May" and "on 30 January it was decided …") answer nothing; and what was
+        # decided on a day is told only by a document of that day or later.
         fits = []
         for h, s in quoted:
             c = h.chunk
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
-            fits.append((all(names_day(head, d) for d in days), names_held(names, h, s, asks),
+            fits.append((all(names_day(head, d) and (asks != "decision" or not c.date or c.date >= d.isoformat())
+                             for d in days), names_held(names, h, s, asks),
                          years_named(head) | years_named(valid), gives(asks, s.text, years)))
         if not fits or any(day and names <= held and years <= covered and kind for day, held, covered, kind in fits):
             return None

@@ -10,7 +10,7 @@ from assistant.answer import Answer, AnswerPart, ToolCall, attach
 from assistant.evidence import Evidence
 from assistant.router import RULE_TOOLS, TOOL_WORDS, Route, route
 from assistant.slots import Slots, prepare, read_slots
-from assistant.wording import date_note, frame_yes_no, ignored_note
+from assistant.wording import date_note, frame_yes_no, ignored_note, silent_text
 from ingest.dates import date_short
 from ingest.text import tokenize
 
@@ -134,13 +134,27 @@ class DeterministicPlanner:
         lang = out.language
         text = result["answer_da"] if lang == "da" else result["answer_en"]
         text = frame_yes_no(text, result.get("fields", {}).get("approval_required"), q, lang)
-        if r.weak or not result.get("known", True):
+        unasked = self._not_in_result(q, r, result)
+        if r.weak or not result.get("known", True) or unasked:
             doc = self._better_passage(out, q, slots, r, result, filters)
             if doc is not None:
                 out.route = "search_documents"
                 out.tool_calls.clear()
                 out.notes.append(f"{r.tool} {r.args} was considered; a passage covers the question better")
                 return attach(out, doc)
+        if unasked and lang != "da":
+            # An English word is looked for in Danish passages by meaning, not by its letters: they decide.
+            out.route = "search_documents"
+            out.tool_calls.clear()
+            out.notes.append(f"{r.tool} {r.args} was considered; it does not speak of «{unasked}»")
+            return attach(out, self.evidence.document_part(q, lang, r.on or date.fromisoformat(out.as_of), filters))
+        if unasked:
+            # The rule knows the body, but not what the question asks of it ("budgettet for …"), and no passage
+            # gives it: saying what the rule does know would answer another question.
+            part = self.evidence.rule_part(result, silent_text(lang, f"no passage about it names «{unasked}»"))
+            part.abstained = True
+            part.notes.append(f"{r.tool} does not speak of «{unasked}»")
+            return attach(out, part)
         extra = []
         if r.date_note and r.on:
             extra.append(date_note(r.on, r.date_note, lang))
@@ -151,6 +165,21 @@ class DeterministicPlanner:
             part.text = "\n".join([part.text, *extra])
         return attach(out, part)
 
+    def _not_in_result(self, q: str, r: Route, result: dict) -> str | None:
+        """The question's word for what it asks about ("Hvad er budgettet for …" -> budgettet) when the rule
+        result does not speak of it; None when it does, or when the question names no such noun."""
+        from assistant.evidence import _surface
+        from assistant.spans import focus_terms
+
+        focus = focus_terms(q) - _meta() - self._covered(r, result)
+        return _surface(q, sorted(focus)[0]) if focus else None
+
+    @staticmethod
+    def _covered(r: Route, result: dict) -> set[str]:
+        """The words a rule result speaks of: its answer in both languages, the tool's own words and the body."""
+        return set(tokenize(" ".join([result.get("answer_da", ""), result.get("answer_en", ""),
+                                      TOOL_WORDS.get(r.tool, ""), str(r.args.get("body", ""))])))
+
     def _better_passage(self, out: Answer, q: str, slots: Slots, r: Route, result: dict, filters) -> AnswerPart | None:
         """A document answer when a passage holds what the rule result leaves open: the noun the question asks
         about ("temaet"), or most of its remaining content words; for an unknown rule result, a passage in force."""
@@ -158,8 +187,7 @@ class DeterministicPlanner:
         from assistant.spans import focus_terms
 
         terms = self.evidence.terms(q) - _meta()
-        covered = set(tokenize(" ".join([result.get("answer_da", ""), result.get("answer_en", ""),
-                                         TOOL_WORDS.get(r.tool, ""), str(r.args.get("body", ""))])))
+        covered = self._covered(r, result)
         open_terms = {t for t in terms - covered if not t.isdigit()}
         focus = focus_terms(q) - _meta()
         known = result.get("known", True)

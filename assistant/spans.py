@@ -57,13 +57,18 @@ _CARRIES = {
 }
 
 
-_FOCUS = re.compile(r"^(?:hvad|hvilke[nt]?|hvem|what|which|who|hvor mange|how many|hvor meget|how much)\s+"
-                    r"(?:(?:er|var|bliver|blev|har|havde|skal|kan|vil|is|was|are|were|will be|has|had|does|did|do)"
-                    r"\s+)?(?:(?:the|det|den|de)\s+)?([^\W\d_]{3,})",
-                    re.I)
+_AUX = (r"(?:er|var|bliver|blev|har|havde|skal|skulle|kan|kunne|vil|ville|må|bør|is|was|are|were|will be|will|would|"
+        r"can|could|shall|should|must|may|has|had|does|did|do)")
+# After "hvad", "hvem", "who" the next word is the verb ("Hvad laver KD-net?", "Who chairs …?"): the noun asked about
+# comes after an auxiliary only. After "hvilken", "which", "what", "hvor mange" it may come at once ("Which theme …").
+_FOCUS = re.compile(rf"^(?:(?:hvad|hvem|who)\s+{_AUX}|(?:hvilke[nt]?|what|which|hvor mange|how many|hvor meget|"
+                    rf"how much)(?:\s+{_AUX})?)\s+(?:(the|det|den|de)\s+)?([^\W\d_]{{3,}})", re.I)
 
 
 _GENITIVE_HEAD = re.compile(r"(?:'s?)?\s+([^\W\d_]{3,})")
+# One or two more lower-case words, then a preposition: the phrase's head noun is the last word.
+_PREP = r"(?:of|for|at|in|on|to|from|i|på|til|om|af|hos|ved|fra|efter)\b"
+_PHRASE = re.compile(rf"(?:\s+(?!{_PREP})[a-zæøå]+)?\s+(?!{_PREP})([a-zæøå]{{3,}})\s+{_PREP}")
 
 
 def focus_terms(question: str) -> set[str]:
@@ -72,10 +77,13 @@ def focus_terms(question: str) -> set[str]:
     m = _FOCUS.search(q)
     if not m:
         return set()
-    word = m.group(1)
+    word = m.group(2)
     # A genitive names the owner, the noun after it what is asked: "Hvad er voksencirklens målgruppe?" -> målgruppe
     after = _GENITIVE_HEAD.match(q, m.end()) if word[-1:] in "sS" or q[m.end():m.end() + 2] == "'s" else None
     head = set(tokenize(after.group(1))) if after else set()
+    if not head and m.group(1):  # after an article, the phrase's head is its last word: "the annual budget of"
+        phrase = _PHRASE.match(q, m.end())
+        word = phrase.group(1) if phrase else word
     return head or set(tokenize(word))
 
 
@@ -132,10 +140,10 @@ def carries(kind: str | None, text: str) -> bool:
 
 
 def gives(kind: str | None, span: str, years: set[int]) -> bool:
-    """Whether a quote gives the kind of fact the question asks for, where that can be told from its words: a
-    decision made (not one to be made), a date (more exact than a year the question already names)."""
-    if kind == "decision":
-        return carries(kind, span)
+    """Whether a quote gives the kind of fact the question asks for, where that can be told from its words: no
+    decision where it says one is still to be made, a date (more exact than a year the question already names)."""
+    if kind == "decision":  # what a passage says without the words minutes use may still be the decision
+        return carries(kind, span) or not _LATER.search(span)
     if kind == "date" and years:
         return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(span))
     if kind == "date":

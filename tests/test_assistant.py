@@ -390,3 +390,21 @@ def test_the_item_title_repeated_as_its_first_line_is_not_the_answer():
     heading = set(tokenize("Ny visitationspraksis for ledsageordningen efter servicelovens § 97"))
     span = best_span(set(tokenize(question)), item, answer_type(question), lambda t: 1.0, heading=heading)
     assert "Sagen blev udsat" in span.text, span.text
+
+
+def test_the_noun_a_question_asks_about():
+    from assistant.spans import focus_terms
+
+    assert focus_terms("Hvad er temaet for konferencen?") == {"tema"}
+    assert focus_terms("Hvad laver KD-net?") == set()  # after "hvad" comes the verb, not what is asked about
+    assert focus_terms("What is the annual budget of the secretariat?") == focus_terms("What is the budget?")
+    assert focus_terms("Hvad er den samlede kapacitet på området?") == focus_terms("Hvad er kapaciteten?")
+    assert focus_terms("Hvilken takstaftale gjaldt i 2021?") == focus_terms("Hvilken takstaftale?")
+
+
+def test_a_rule_that_knows_the_body_but_not_what_is_asked_of_it_does_not_answer(seed_assistant):
+    """The body profile knows the secretariat's tasks, not its budget: no passage gives it either."""
+    ans = _ask(seed_assistant, "Hvad er budgettet for Fællessekretariatet?")
+    assert ans.abstained and "«budgettet»" in ans.answer, ans.answer
+    tasks = _ask(seed_assistant, "Hvilke opgaver har Fællessekretariatet?")
+    assert not tasks.abstained and tasks.route == "body_facts" and "DASSOS" in tasks.answer, tasks.answer
