@@ -394,11 +394,12 @@ def test_the_item_title_repeated_as_its_first_line_is_not_the_answer():
 
 def test_the_noun_a_question_asks_about():
     from assistant.spans import focus_terms
+    from ingest.text import tokenize
 
     assert focus_terms("Hvad er temaet for konferencen?") == {"tema"}
     assert focus_terms("Hvad laver KD-net?") == set()  # after "hvad" comes the verb, not what is asked about
     assert focus_terms("What is the annual budget of the secretariat?") == focus_terms("What is the budget?")
-    assert focus_terms("Hvad er den samlede kapacitet på området?") == focus_terms("Hvad er kapaciteten?")
+    assert focus_terms("Hvad er den samlede kapacitet på området?") == set(tokenize("kapacitet"))
     assert focus_terms("Hvilken takstaftale gjaldt i 2021?") == focus_terms("Hvilken takstaftale?")
 
 
