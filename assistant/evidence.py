@@ -10,7 +10,7 @@ from assistant.abstention import silence, weighted_coverage
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import Span, answer_type, best_span, counted, counts, focus_terms, gives, sentences
+from assistant.spans import Span, answer_type, asks_total, best_span, counted, counts, focus_terms, gives, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short, days_named, names_day, years_named
@@ -84,7 +84,9 @@ class Evidence:
         subject = {h.chunk.doc_id for h in hits[:3]}
         near: set[str] | None = None
         out = []
-        for t in sorted(set(tokenize(question)) - generic()):
+        # What the question asks for ("Hvilken aldersgruppe …?") is given by the answer's value ("18-30 år"), not
+        # by the word: only the words about its subject must stand in the documents.
+        for t in sorted(set(tokenize(question)) - generic() - focus_terms(question)):
             if t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
                 continue
             if t in keyword:
@@ -158,7 +160,8 @@ class Evidence:
         the question gives."""
         names, years, asks = self.named(question), years_named(question), answer_type(question)
         nouns = self.counted_nouns(question)
-        if nouns and not any(counts(nouns, h.chunk.text) for h in hits):
+        total = asks_total(question)
+        if nouns and not any(counts(nouns, h.chunk.text, total=total) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
         days = days_named(question)
         # One quoted passage must answer every part of the question at once: the day, each name and year it gives,
@@ -172,7 +175,8 @@ class Evidence:
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
             fits.append((all(names_day(head, d) and (asks != "decision" or not c.date or c.date >= d.isoformat())
                              for d in days), names_held(names, h, s, asks),
-                         years_named(head) | years_named(valid), gives(asks, s.text, years)))
+                         years_named(head) | years_named(valid),
+                         gives(asks, s.text, years) and (not nouns or counts(nouns, s.text, total=total))))
         if not fits or any(day and names <= held and years <= covered and kind for day, held, covered, kind in fits):
             return None
         missing = next((d for d in days if not any(names_day(h.chunk.context_text(), d) for h, _ in quoted)), None)
@@ -186,7 +190,8 @@ class Evidence:
         if not any(years <= covered for _, _, covered, _ in fits):
             return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
         if not any(kind for *_, kind in fits):
-            return f"no passage gives the {asks} the question asks for"
+            return (f"no passage gives the number of «{counted(question)}»" if nouns else
+                    f"no passage gives the {asks} the question asks for")
         # each part is answered somewhere, but by different passages
         day, held, covered, _ = fits[0]
         if not day:
@@ -195,7 +200,8 @@ class Evidence:
             return f"no passage gives it for «{_surface(question, sorted(names - held)[0])}»"
         if not years <= covered:
             return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
-        return f"no passage gives the {asks} the question asks for"
+        return (f"no passage gives the number of «{counted(question)}»" if nouns else
+                f"no passage gives the {asks} the question asks for")
 
     def document_part(self, question: str, lang: str, as_of: date, filters: Filters | None,
                       region: str | None = None, hits: list[Hit] | None = None) -> AnswerPart:

@@ -112,11 +112,22 @@ def counted(question: str) -> str:
     return words[1] if len(words) > 1 and _ADJECTIVE.search(words[0]) else words[0]
 
 
-def counts(nouns: set[str], text: str, reach: int = 3) -> bool:
+_TOTAL = re.compile(r"\b(i alt|in total|in all|samlede?|total)\b", re.I)
+_BY = frozenset({"med", "by"})  # "reduceres med 7 pladser", "reduced by 7 places": a change, not how many there are
+
+
+def asks_total(question: str) -> bool:
+    """Whether a "how many" question asks how many there are in all ("i alt", "in total"), not by how many."""
+    return bool(_TOTAL.search(question))
+
+
+def counts(nouns: set[str], text: str, reach: int = 3, total: bool = False) -> bool:
     """A number stands before one of the counted nouns (stemmed; within `reach` words, "57 kommunale bosteder";
-    also inside a compound, "11 døgnpladser")."""
+    also inside a compound, "11 døgnpladser"). For a total, not a number that a change is "med" (by)."""
     words = _WORD.findall(text.lower())  # a stem is found inside its inflected word: "bosted" in "bosteder"
     for i, w in enumerate(words):
+        if total and _BY & set(words[max(0, i - 3):i]):
+            continue
         if _CARRIES["number"].fullmatch(w):
             for nxt in words[i + 1:i + 1 + reach]:
                 if any(n in nxt for n in nouns):

@@ -409,3 +409,19 @@ def test_a_rule_that_knows_the_body_but_not_what_is_asked_of_it_does_not_answer(
     assert ans.abstained and "«budgettet»" in ans.answer, ans.answer
     tasks = _ask(seed_assistant, "Hvilke opgaver har Fællessekretariatet?")
     assert not tasks.abstained and tasks.route == "body_facts" and "DASSOS" in tasks.answer, tasks.answer
+
+
+def test_a_total_is_not_answered_by_a_change():
+    from assistant.spans import asks_total, counts
+
+    assert asks_total("Hvor mange pladser har Fjordhuset i alt efter udvidelsen?")
+    assert not asks_total("Med hvor mange pladser udvides Fjordhuset?")
+    assert not counts({"plads"}, "at udvide tilbuddet med 4 pladser fra 2027", total=True)
+    assert not counts({"plads"}, "reducerer kapaciteten med i alt syv pladser", total=True)
+    assert counts({"plads"}, "reduceres fra 24 til 16 pladser", total=True)
+    assert counts({"plads"}, "at udvide tilbuddet med 4 pladser fra 2027")
+
+
+def test_how_many_in_all_after_a_closure_is_not_the_number_closed(seed_assistant):
+    ans = _ask(seed_assistant, "Hvor mange pladser har Syddjurs Kommune i alt efter lukningen af Kollegiet?")
+    assert ans.abstained and "«pladser»" in ans.answer, ans.answer
