@@ -22,10 +22,10 @@ MAX_SPAN = 600
 _ASKS = (
     # The question word first: "Hvornår skal KKR træffe beslutning …?" asks for a date, not a decision.
     ("date", re.compile(r"^\W*(?:og |and )?(hvornår|when)\b", re.I)),
-    # "takst" alone: a compound ("takstaftale", "takstmodel") names an agreement, not an amount; "rate" alone may be
-    # a share ("occupancy rate").
-    ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst(?:en|er|erne)?|"
-                         r"(?:daily|day|weekly|monthly|annual|yearly) rates?|tariffs?|fees?)\b", re.I)),  # "how much" alone asks for a quantity
+    # A rate is an amount per day or year ("the daily rate"), not a share ("the occupancy rate"). "Taksten" alone is
+    # no amount question: tariffs are asked about as rules and as changes in per cent as often as as amounts.
+    ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for|"
+                         r"(?:daily|day|weekly|monthly|annual|yearly) rates?)\b", re.I)),  # "how much" alone asks for a quantity
     # Minutes record the decision under each item, beside the proposal ("Indstilling"): a question about the outcome
     # is answered by the decision line.
     ("decision", re.compile(r"\b(besluttede?|besluttet|beslutning\w*|vedt[oa]g\w*|blev\b.{0,80}\b(?:godkendt|vedtaget|afvist)|"
@@ -151,10 +151,9 @@ def carries(kind: str | None, text: str) -> bool:
 
 
 def gives(kind: str | None, span: str, years: set[int]) -> bool:
-    """Whether a quote gives the kind of fact the question asks for, where that can be told from its words: no
-    decision where it says one is still to be made, a date (more exact than a year the question already names)."""
-    if kind == "decision":  # what a passage says without the words minutes use may still be the decision
-        return carries(kind, span) or not _LATER.search(span)
+    """Whether a quote gives the kind of fact the question asks for, where its words can tell: a date (more exact
+    than a year the question already names). A decision is not told by words: minutes state one in their own words
+    as often as with "Godkendt"; what was decided on a day is checked by the document's date (Evidence.unasked)."""
     if kind == "date" and years:
         return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(span))
     if kind == "date":
