@@ -171,13 +171,15 @@ class DeterministicPlanner:
         from assistant.evidence import _surface
         from assistant.spans import focus_terms
 
-        focus = focus_terms(q) - _meta() - self._covered(r, result)
+        focus = focus_terms(q, nouns_only=True) - _meta() - self._covered(r, result)
         return _surface(q, sorted(focus)[0]) if focus else None
 
     @staticmethod
     def _covered(r: Route, result: dict) -> set[str]:
-        """The words a rule result speaks of: its answer in both languages, the tool's own words and the body."""
-        return set(tokenize(" ".join([result.get("answer_da", ""), result.get("answer_en", ""),
+        """The words a rule result speaks of: its answer in both languages, the source quotes it rests on, the
+        tool's own words and the body."""
+        quotes = [c.get("quote", "") for c in result.get("citations", [])]
+        return set(tokenize(" ".join([result.get("answer_da", ""), result.get("answer_en", ""), *quotes,
                                       TOOL_WORDS.get(r.tool, ""), str(r.args.get("body", ""))])))
 
     def _better_passage(self, out: Answer, q: str, slots: Slots, r: Route, result: dict, filters) -> AnswerPart | None:

@@ -59,10 +59,10 @@ _CARRIES = {
 
 _AUX = (r"(?:er|var|bliver|blev|har|havde|skal|skulle|kan|kunne|vil|ville|må|bør|is|was|are|were|will be|will|would|"
         r"can|could|shall|should|must|may|has|had|does|did|do)")
-# After "hvad", "hvem", "who" the next word is the verb ("Hvad laver KD-net?", "Who chairs …?"): the noun asked about
-# comes after an auxiliary only. After "hvilken", "which", "what", "hvor mange" it may come at once ("Which theme …").
-_FOCUS = re.compile(rf"^(?:(?:hvad|hvem|who)\s+{_AUX}|(?:hvilke[nt]?|what|which|hvor mange|how many|hvor meget|"
-                    rf"how much)(?:\s+{_AUX})?)\s+(?:(the|det|den|de)\s+)?([^\W\d_]{{3,}})", re.I)
+_FOCUS = re.compile(rf"^(?:hvad|hvilke[nt]?|hvem|what|which|who|hvor mange|how many|hvor meget|how much)"
+                    rf"(\s+{_AUX})?\s+(?:(the|det|den|de)\s+)?([^\W\d_]{{3,}})", re.I)
+# After "hvad", "hvem", "who" with no auxiliary the word is the verb ("Hvad laver KD-net?", "Hvem udpeger …?").
+_VERB_NEXT = re.compile(r"^(?:hvad|hvem|who)\b", re.I)
 
 
 _GENITIVE_HEAD = re.compile(r"(?:'s?)?\s+([^\W\d_]{3,})")
@@ -71,17 +71,19 @@ _PREP = r"(?:of|for|at|in|on|to|from|i|på|til|om|af|hos|ved|fra|efter)\b"
 _PHRASE = re.compile(rf"(?:\s+(?!{_PREP})[a-zæøå]+)?\s+(?!{_PREP})([a-zæøå]{{3,}})\s+{_PREP}")
 
 
-def focus_terms(question: str) -> set[str]:
-    """The noun the question asks about ("Hvad er temaet for …" -> tema): weighted up when choosing sentences."""
+def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
+    """What the question asks about ("Hvad er temaet for …" -> tema; "Hvem udpeger formanden?" -> udpeg): weighted
+    up when choosing sentences. With nouns_only, a verb is not taken: only a noun names a thing a rule result can
+    lack ("budgettet")."""
     q = question.strip()
     m = _FOCUS.search(q)
-    if not m:
+    if not m or (nouns_only and not m.group(1) and _VERB_NEXT.match(q)):
         return set()
-    word = m.group(2)
+    word = m.group(3)
     # A genitive names the owner, the noun after it what is asked: "Hvad er voksencirklens målgruppe?" -> målgruppe
     after = _GENITIVE_HEAD.match(q, m.end()) if word[-1:] in "sS" or q[m.end():m.end() + 2] == "'s" else None
     head = set(tokenize(after.group(1))) if after else set()
-    if not head and m.group(1):  # after an article, the phrase's head is its last word: "the annual budget of"
+    if not head and m.group(2):  # after an article, the phrase's head is its last word: "the annual budget of"
         phrase = _PHRASE.match(q, m.end())
         word = phrase.group(1) if phrase else word
     return head or set(tokenize(word))
