@@ -20,7 +20,7 @@ MAX_SPAN = 600
 
 # What a question asks for, and how a sentence shows it carries that.
 _ASKS = (
-    # The question word first: "Hvornår skal KKR træffe beslutning …?" asks for a date, not a decision.
+    # The question word first: "Hvornår skal udvalget træffe beslutning …?" asks for a date, not a decision.
     ("date", re.compile(r"^\W*(?:og |and )?(hvornår|when)\b", re.I)),
     # A rate is an amount per day or year ("the daily rate"), not a share ("the occupancy rate"). "Taksten" alone is
     # no amount question: tariffs are asked about as rules and as changes in per cent as often as as amounts.
@@ -61,7 +61,7 @@ _AUX = (r"(?:er|var|bliver|blev|har|havde|skal|skulle|kan|kunne|vil|ville|må|b�
         r"can|could|shall|should|must|may|has|had|does|did|do)")
 _FOCUS = re.compile(rf"^(?:hvad|hvilke[nt]?|hvem|what|which|who|hvor mange|how many|hvor meget|how much)"
                     rf"(\s+{_AUX})?\s+(?:(the|det|den|de)\s+)?([^\W\d_]{{3,}})", re.I)
-# After "hvad", "hvem", "who" with no auxiliary the word is the verb ("Hvad laver KD-net?", "Hvem udpeger …?").
+# After "hvad", "hvem", "who" with no auxiliary the word is the verb ("Hvad laver udvalget?", "Hvem udpeger …?").
 _VERB_NEXT = re.compile(r"^(?:hvad|hvem|who)\b", re.I)
 
 
@@ -137,7 +137,7 @@ def counts(nouns: set[str], text: str, reach: int = 3, total: bool = False) -> b
     return False
 
 
-# A decision still to be made ("KKR skal på mødet den 17. juni træffe beslutning om …") is no decision.
+# A decision still to be made ("Udvalget skal på mødet den 17. juni træffe beslutning om …") is no decision.
 _LATER = re.compile(r"\b(?:skal|skulle|vil|forventes at|bedes|will|shall|is to|are to)\s+(?:[\w.]+\s+){0,6}?"
                     r"(?:træffe beslutning|beslutte|godkende|vedtage|tage stilling|decide|approve|take a decision)",
                     re.I)
