@@ -156,11 +156,9 @@ def gives(kind: str | None, span: str, years: set[int]) -> bool:
     """Whether a quote gives the kind of fact the question asks for, where its words can tell: a date (more exact
     than a year the question already names). A decision is not told by words: minutes state one in their own words
     as often as with "Godkendt"; what was decided on a day is checked by the document's date (Evidence.unasked)."""
-    if kind == "date" and years:
-        return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(span))
-    if kind == "date":
-        return carries(kind, span)
-    return True
+    if kind != "date":
+        return True
+    return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(span)) if years else carries(kind, span)
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -225,7 +223,8 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
     return end + max(cut, 0)
 
 
-_VALUE_KINDS = frozenset({"money", "date", "decision"})
+# Kinds of fact a sentence either states or not: one that lacks it is weighed down (a count is handled by the nouns).
+_STATED_KINDS = frozenset({"money", "date", "decision"})
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
 
 
@@ -271,7 +270,7 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
         score += 0.5 * sum(weight(t) for t in partial)
         if kind and carries(kind, s):
             score += 2.0
-        elif kind in _VALUE_KINDS:
+        elif kind in _STATED_KINDS:
             score *= 0.6  # a sentence with the question's words but not what it asks for leads to the answer at most
         if counted_nouns and counts(counted_nouns, s):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number

@@ -83,6 +83,5 @@ _REASONS_DA = {
     "no passage was found": "ingen passage blev fundet",
     "no passage holds the question's key terms": "ingen passage indeholder spørgsmålets centrale ord",
     "no passage gives the money the question asks for": "ingen passage oplyser det beløb, der spørges om",
-    "no passage gives the decision the question asks for": "ingen passage oplyser den beslutning, der spørges om",
     "no passage gives the date the question asks for": "ingen passage oplyser den dato, der spørges om",
 }
