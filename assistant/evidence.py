@@ -142,7 +142,7 @@ class Evidence:
         for n in sorted(names):
             docs = self.index.term_documents(n)
             if docs and docs <= outside:
-                return _surface(question, n)
+                return question_word(question, n)
         return None
 
     def counted_nouns(self, question: str) -> set[str]:
@@ -179,29 +179,12 @@ class Evidence:
                          gives(asks, s.text, years) and (not nouns or counts(nouns, s.text, total=total))))
         if not fits or any(day and names <= held and years <= covered and kind for day, held, covered, kind in fits):
             return None
-        missing = next((d for d in days if not any(names_day(h.chunk.context_text(), d) for h, _ in quoted)), None)
-        if missing:  # "pr. 1. februar 2025" is not answered by a status of 1 February 2026
-            return f"no passage says it for {date_short(missing)}"
-        lacking = [n for n in sorted(names) if not any(n in held for _, held, _, _ in fits)]
-        if lacking and asks in _VALUES:  # passages may name it, but none gives the value for it
-            return f"no passage gives it for «{_surface(question, lacking[0])}»"
-        if lacking:
-            return f"no passage about it names «{_surface(question, lacking[0])}»"
-        if not any(years <= covered for _, _, covered, _ in fits):
-            return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
-        if not any(kind for *_, kind in fits):
-            return (f"no passage gives the number of «{counted(question)}»" if nouns else
-                    f"no passage gives the {asks} the question asks for")
-        # each part is answered somewhere, but by different passages
-        day, held, covered, _ = fits[0]
-        if not day:
-            return f"no passage says it for {date_short(days[0])}"
-        if not names <= held:
-            return f"no passage gives it for «{_surface(question, sorted(names - held)[0])}»"
-        if not years <= covered:
-            return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
-        return (f"no passage gives the number of «{counted(question)}»" if nouns else
-                f"no passage gives the {asks} the question asks for")
+        # Why not: the first part that no quote answers; else (each part is answered, but by different passages)
+        # the first part the best quote misses.
+        together = (any(f[0] for f in fits), set().union(*(f[1] for f in fits)), set().union(*(f[2] for f in fits)),
+                    any(f[3] for f in fits))
+        parts = (question, days, names, years, asks, nouns)
+        return _shortfall(*parts, *together) or _shortfall(*parts, *fits[0])
 
     def document_part(self, question: str, lang: str, as_of: date, filters: Filters | None,
                       region: str | None = None, hits: list[Hit] | None = None) -> AnswerPart:
@@ -354,6 +337,23 @@ def subject_terms(chunk) -> frozenset[str]:
     return _document_words(chunk.title, chunk.body, chunk.date)
 
 
+def _shortfall(question: str, days: list[date], names: set[str], years: set[int], asks: str | None, nouns: set[str],
+               day: bool, held: set[str], covered: set[int], kind: bool) -> str | None:
+    """The first part of the question a quote (or the quotes together) leaves unanswered, as an abstention reason."""
+    if not day:  # "pr. 1. februar 2025" is not answered by a status of 1 February 2026
+        return f"no passage says it for {date_short(days[0])}"
+    if not names <= held:
+        name = question_word(question, sorted(names - held)[0])
+        # for a value, passages may name it, but none gives the value for it
+        return f"no passage gives it for «{name}»" if asks in _VALUES else f"no passage about it names «{name}»"
+    if not years <= covered:
+        return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
+    if not kind:
+        return (f"no passage gives the number of «{counted(question)}»" if nouns else
+                f"no passage gives the {asks} the question asks for")
+    return None
+
+
 @lru_cache(maxsize=4096)
 def heading_words(heading: str) -> frozenset[str]:
     """The words of a passage's heading: a sentence made of them repeats the heading ("Titel: …" under the item of
@@ -474,7 +474,7 @@ def _spoken_of(term: str, words: set[str]) -> bool:
     return bool(difflib.get_close_matches(term, list(words), n=1, cutoff=MIN_CLOSE))
 
 
-def _surface(question: str, term: str) -> str:
+def question_word(question: str, term: str) -> str:
     """The question's own word for a stemmed term (the term itself when no single word gives it)."""
     for word in question.replace("?", " ").split():
         if term in tokenize(word.strip(".,;:!()«»\"'")):

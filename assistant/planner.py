@@ -7,9 +7,10 @@ from datetime import date
 from functools import lru_cache
 
 from assistant.answer import Answer, AnswerPart, ToolCall, attach
-from assistant.evidence import Evidence
+from assistant.evidence import Evidence, question_word
 from assistant.router import RULE_TOOLS, TOOL_WORDS, Route, route
 from assistant.slots import Slots, prepare, read_slots
+from assistant.spans import focus_terms
 from assistant.wording import date_note, frame_yes_no, ignored_note, silent_text
 from ingest.dates import date_short
 from ingest.text import tokenize
@@ -168,11 +169,8 @@ class DeterministicPlanner:
     def _not_in_result(self, q: str, r: Route, result: dict) -> str | None:
         """The question's word for what it asks about ("Hvad er budgettet for …" -> budgettet) when the rule
         result does not speak of it; None when it does, or when the question names no such noun."""
-        from assistant.evidence import _surface
-        from assistant.spans import focus_terms
-
         focus = focus_terms(q, nouns_only=True) - _meta() - self._covered(r, result)
-        return _surface(q, sorted(focus)[0]) if focus else None
+        return question_word(q, sorted(focus)[0]) if focus else None
 
     @staticmethod
     def _covered(r: Route, result: dict) -> set[str]:
@@ -186,7 +184,6 @@ class DeterministicPlanner:
         """A document answer when a passage holds what the rule result leaves open: the noun the question asks
         about ("temaet"), or most of its remaining content words; for an unknown rule result, a passage in force."""
         from assistant.retrieval import in_force_weight
-        from assistant.spans import focus_terms
 
         terms = self.evidence.terms(q) - _meta()
         covered = self._covered(r, result)
