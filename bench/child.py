@@ -51,25 +51,43 @@ def live_chunks(store: Path) -> list:
 # --- tasks -----------------------------------------------------------------------------------------
 
 def task_ingest(args) -> dict:
+    """build_index into the store; with --sample, the engine alone right after it, in the same process.
+
+    The same process and the same minute: on a shared 2-core machine the engine's own rate drifts by 10-20 % between
+    processes run minutes apart, more than the difference being measured. Rates are also given in model tokens, so
+    a sample of shorter or longer chunks than the corpus's does not bias the comparison."""
     from ingest.index import build_index
 
     report = build_index(Path(args.corpus), Path(args.store), args.embedding, force=args.force)
-    return {"docs": report.docs, "chunks": report.chunks, "embedded": report.embedded, "up_to_date": report.up_to_date,
-            "failed": [str(p) for p in report.failed], "seconds": report.seconds, "embed_seconds": report.embed_seconds,
-            "build_id": report.build_id, "peak_rss_mb": round(peak_rss_mb(), 1)}
+    out = {"docs": report.docs, "chunks": report.chunks, "embedded": report.embedded, "up_to_date": report.up_to_date,
+           "failed": [str(p) for p in report.failed], "seconds": report.seconds, "embed_seconds": report.embed_seconds,
+           "build_id": report.build_id, "peak_rss_mb": round(peak_rss_mb(), 1)}
+    if args.sample and report.embedded:
+        texts = [c.embedding_text() for c in live_chunks(Path(args.store))]
+        out["embedded_model_tokens"] = model_tokens(texts, args.embedding)
+        out["engine"] = engine_alone(texts, args)
+    return out
 
 
-def task_engine(args) -> dict:
-    """The embedding engine alone on (an even sample of) the chunk texts ingest embedded, batched as ingest does."""
+def model_tokens(texts: list[str], embedding: str) -> int | None:
+    """Tokens the e5 engine feeds for these passages (None for another model)."""
+    from ingest.embeddings import get_embeddings
+
+    emb = get_embeddings(embedding)
+    model = emb._get() if hasattr(emb, "_get") else None
+    return sum(model.token_count(t) for t in texts) if hasattr(model, "token_count") else None
+
+
+def engine_alone(texts: list[str], args) -> dict:
+    """The embedding engine alone on an even sample of the chunk texts ingest embedded, batched as ingest does."""
     from ingest.embeddings import get_embeddings
     from ingest.index import EMBED_BATCH
 
-    texts = [c.embedding_text() for c in live_chunks(Path(args.store))]
     n = min(args.sample, len(texts)) if args.sample else len(texts)
     sample = [texts[i * len(texts) // n] for i in range(n)]  # spread over the whole corpus: lengths vary by document
     emb = get_embeddings(args.embedding)
     t0 = time.perf_counter()
-    emb.embed_documents(["passage"])  # loads the model; not part of the throughput
+    emb.embed_documents(["passage"])  # loads the model (a no-op after ingest); not part of the throughput
     load = time.perf_counter() - t0
     if args.batch:  # texts per engine call, to compare batch sizes; ingest uses the adapter's own
         emb.batch_size = args.batch
@@ -77,9 +95,16 @@ def task_engine(args) -> dict:
     for i in range(0, len(sample), EMBED_BATCH):
         emb.embed_documents(sample[i : i + EMBED_BATCH])
     seconds = time.perf_counter() - t0
+    tokens = model_tokens(sample, args.embedding)
     return {"chunks": len(sample), "of_chunks": len(texts), "seconds": seconds, "load_seconds": load,
-            "chunks_per_s": len(sample) / seconds, "engine_batch": getattr(emb, "batch_size", None),
-            "peak_rss_mb": round(peak_rss_mb(), 1)}
+            "chunks_per_s": len(sample) / seconds, "model_tokens": tokens,
+            "model_tokens_per_s": tokens / seconds if tokens else None,
+            "engine_batch": getattr(emb, "batch_size", None), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def task_engine(args) -> dict:
+    """The engine alone in a process of its own (`bench.variant`, by hand); bench.run measures it in ingest's."""
+    return engine_alone([c.embedding_text() for c in live_chunks(Path(args.store))], args)
 
 
 def task_questions(args) -> dict:

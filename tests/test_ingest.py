@@ -285,6 +285,8 @@ def test_crash_mid_ingest_leaves_previous_index_usable(tmp_path, monkeypatch):
         build_index(corpus, store, "e5-small")
     monkeypatch.undo()
     assert read_current(store)["build_id"] == live
+    # the passages were being written beside the embedding: the half-made build is gone, not left to the next prune
+    assert sorted(p.name for p in (store / "builds").iterdir()) == [live]
     assert "Solsikken" in " ".join(_keyword_texts(store, "Solsikken udvides"))
     # the vectors computed before the crash are cached: the next ingest does not embed again
     assert build_index(corpus, store, "e5-small").embedded == 0
