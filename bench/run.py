@@ -127,6 +127,12 @@ def carried_over(scale: float, out_dir: Path, work: Path) -> dict:
     raise SystemExit(f"bench.run: --questions-only found no earlier {t} run in {out_dir}; run without it first.")
 
 
+def ingest_rounds(scale: float, args) -> int:
+    """Rounds of cold ingest per side. A 1x ingest is 20 s, where the machine's drift between two runs (±8 %)
+    is as large as the difference measured, so it gets four; a 10x ingest is 4 minutes and gets two."""
+    return args.ingest_rounds or (4 if scale <= 1 else 2)
+
+
 def measure_size(scale: float, args, out_dir: Path) -> dict:
     work = Path(args.work).resolve()
     t = tag(scale)
@@ -142,7 +148,7 @@ def measure_size(scale: float, args, out_dir: Path) -> dict:
     # cold cache: the machine's speed drifts over minutes, and alternating puts both sides under the same drift.
     store, persist = work / f"store-{t}", work / f"recipe-{t}"
     ours_runs, recipe_runs = [], []
-    for n in range(args.ingest_rounds):
+    for n in range(ingest_rounds(scale, args)):
         sides = ("ours",) if args.no_recipe else (("ours", "recipe") if n % 2 == 0 else ("recipe", "ours"))
         for side in sides:
             if side == "recipe":
@@ -382,8 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--concurrency-seconds", type=float, default=30)
     p.add_argument("--engine-sample", type=int, default=64, help="chunks the engine embeds alone (even sample)")
     p.add_argument("--cold-repeats", type=int, default=3)
-    p.add_argument("--ingest-rounds", type=int, default=2,
-                   help="cold ingests of ours and of the recipe, in alternating order (default 2 each)")
+    p.add_argument("--ingest-rounds", type=int, default=0,
+                   help="cold ingests of ours and of the recipe each, in alternating order (default: 4 at 1x, 2 above)")
     p.add_argument("--cases", type=int, default=0, help="use only the first N eval cases (0: all)")
     p.add_argument("--no-recipe", action="store_true", help="skip the LangChain recipe comparison")
     p.add_argument("--no-profile", action="store_true")
