@@ -49,3 +49,23 @@ def test_newest_run_per_size_and_smoke_runs_left_out(tmp_path):
 
 def test_no_measured_size_writes_nothing(tmp_path):
     assert write([], tmp_path / "growth.svg") is None and not (tmp_path / "growth.svg").exists()
+
+
+def test_ingest_against_recipe_and_engine_use_the_rounds_mean_and_model_tokens():
+    from types import SimpleNamespace
+
+    from bench.run import ingest_rounds, ingest_s, of_engine, rounds
+
+    ours = {"seconds": 20.9, "rounds": [21.1, 23.9, 21.8, 20.9], "mean_seconds": 21.925, "chunks_per_s": 6.08,
+            "mean_of_engine": 0.96}
+    recipe = {"seconds": 21.0, "rounds": [20.3, 24.5, 21.2, 21.0], "mean_seconds": 21.75}
+    run = {"ingest": ours, "engine_alone": {"chunks_per_s": 6.23}}
+    assert ingest_s(ours) / ingest_s(recipe) == 21.925 / 21.75  # the mean over rounds, not the last run
+    assert rounds(run, {"ingest": recipe}) == " (mean of 4, alternating)"
+    assert of_engine(run) == "96%"  # in model tokens, same process
+    old = {"ingest": {"seconds": 23.8, "chunks_per_s": 5.33}, "engine_alone": {"chunks_per_s": 6.39}}
+    assert ingest_s(old["ingest"]) == 23.8 and rounds(old, {"ingest": {"seconds": 21.3}}) == ""
+    assert of_engine(old) == "83% (chunks/s)"  # runs before the change say how they were measured
+    assert ingest_rounds(1.0, SimpleNamespace(ingest_rounds=0)) == 4
+    assert ingest_rounds(10.0, SimpleNamespace(ingest_rounds=0)) == 2
+    assert ingest_rounds(10.0, SimpleNamespace(ingest_rounds=3)) == 3
