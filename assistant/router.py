@@ -12,6 +12,7 @@ from datetime import date
 from functools import cached_property
 
 from assistant.slots import Slots, question_date
+from rules.inputs import ROLES
 
 RULE_TOOLS = ("capacity_adjustment", "hearing_deadline", "who_chairs", "body_facts", "meeting_calendar",
               "framework_period", "tariff_agreement")
@@ -52,7 +53,8 @@ PAST = _cue("hvad skete", "what happened", "blev det", "blev der", "was it", "wa
             "sager om", "cases about", "hvilke sager")
 CHAIR = _cue(r"formand\w*", r"medformand\w*", r"næstformand\w*", r"chair\w*", r"co-chair\w*", r"udpeg\w*",
              r"appoint\w*", "leder af", r"leads?\b", "who runs", r"fortsætter\w*", "hvor længe", "until when")
-VICE = _cue(r"næstformand\w*", r"vice[- ]?chair\w*", r"vice[- ]?formand\w*", "deputy chair")
+VICE = _cue(*sorted({re.sub(r"\\[- ]", "[- ]?", re.escape(word)) + r"\w*"  # the role words of who_chairs' input
+                     for word, role in ROLES.items() if role == "vice-chair"}))
 MEETING = _cue(r"næste (?:\S+ ){0,2}møde\w*", r"næste \S*-møde\w*", r"next (?:\S+ ){0,3}meeting", r"mødeplan\w*",
                r"mødekalender\w*", "meeting plan", "meeting calendar", "meeting dates", r"møder i \d{4}",
                r"meetings in \d{4}", r"mødedato\w*", "hvornår mødes", r"hvornår holder \S+ møde", "holder møde",

@@ -79,9 +79,11 @@ def parse_flag(value: object, name: str) -> bool | None:
 
 
 # The roles who_chairs answers for: the chair (the default), or the deputy the data lists beside the chair.
-_ROLES = {"chair": "chair", "formand": "chair", "formandskab": "chair", "vice-chair": "vice-chair",
-          "vicechair": "vice-chair", "vice chair": "vice-chair", "deputy chair": "vice-chair",
-          "næstformand": "vice-chair"}
+# The router finds a deputy in a question by the vice-chair words here (assistant/router.py, VICE).
+ROLES = {"chair": "chair", "formand": "chair", "formandskab": "chair", "vice-chair": "vice-chair",
+         "vicechair": "vice-chair", "vice chair": "vice-chair", "deputy chair": "vice-chair",
+         "næstformand": "vice-chair", "viceformand": "vice-chair", "vice-formand": "vice-chair",
+         "vice formand": "vice-chair"}
 
 
 def parse_role(value: object, name: str) -> str:
@@ -96,4 +98,4 @@ def parse_role(value: object, name: str) -> str:
 
 def role_of(word: str) -> str | None:
     """The role a word names ("næstformand" -> "vice-chair"), None for a word that names no role."""
-    return _ROLES.get(" ".join(word.split()).casefold())
+    return ROLES.get(" ".join(word.split()).casefold())
