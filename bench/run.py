@@ -129,8 +129,13 @@ def carried_over(scale: float, out_dir: Path, work: Path) -> dict:
 
 def ingest_rounds(scale: float, args) -> int:
     """Rounds of cold ingest per side. A 1x ingest is 20 s, where the machine's drift between two runs (±8 %)
-    is as large as the difference measured, so it gets four; a 10x ingest is 4 minutes and gets two."""
-    return args.ingest_rounds or (4 if scale <= 1 else 2)
+    is as large as the difference measured, so it gets four; a 10x ingest is 4 minutes and gets two; a 100x ingest
+    is 40 minutes and gets one, as does a run without the recipe (nothing to alternate with)."""
+    if args.ingest_rounds:
+        return args.ingest_rounds
+    if args.no_recipe or scale > 10:
+        return 1
+    return 4 if scale <= 1 else 2
 
 
 def measure_size(scale: float, args, out_dir: Path) -> dict:
@@ -389,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--engine-sample", type=int, default=64, help="chunks the engine embeds alone (even sample)")
     p.add_argument("--cold-repeats", type=int, default=3)
     p.add_argument("--ingest-rounds", type=int, default=0,
-                   help="cold ingests of ours and of the recipe each, in alternating order (default: 4 at 1x, 2 above)")
+                   help="cold ingests of ours and of the recipe each, in alternating order (default: 4 at 1x, 2 at 10x, "
+                        "1 above or without the recipe)")
     p.add_argument("--cases", type=int, default=0, help="use only the first N eval cases (0: all)")
     p.add_argument("--no-recipe", action="store_true", help="skip the LangChain recipe comparison")
     p.add_argument("--no-profile", action="store_true")

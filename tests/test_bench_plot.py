@@ -66,6 +66,8 @@ def test_ingest_against_recipe_and_engine_use_the_rounds_mean_and_model_tokens()
     old = {"ingest": {"seconds": 23.8, "chunks_per_s": 5.33}, "engine_alone": {"chunks_per_s": 6.39}}
     assert ingest_s(old["ingest"]) == 23.8 and rounds(old, {"ingest": {"seconds": 21.3}}) == ""
     assert of_engine(old) == "83% (chunks/s)"  # runs before the change say how they were measured
-    assert ingest_rounds(1.0, SimpleNamespace(ingest_rounds=0)) == 4
-    assert ingest_rounds(10.0, SimpleNamespace(ingest_rounds=0)) == 2
-    assert ingest_rounds(10.0, SimpleNamespace(ingest_rounds=3)) == 3
+    assert ingest_rounds(1.0, SimpleNamespace(ingest_rounds=0, no_recipe=False)) == 4
+    assert ingest_rounds(10.0, SimpleNamespace(ingest_rounds=0, no_recipe=False)) == 2
+    assert ingest_rounds(100.0, SimpleNamespace(ingest_rounds=0, no_recipe=False)) == 1  # 40 minutes a round
+    assert ingest_rounds(1.0, SimpleNamespace(ingest_rounds=0, no_recipe=True)) == 1  # nothing to alternate with
+    assert ingest_rounds(10.0, SimpleNamespace(ingest_rounds=3, no_recipe=False)) == 3
