@@ -9,14 +9,29 @@ from assistant.spans import Span
 # since passages are embedded without their document title, which moved every similarity (it was 0.856).
 MIN_DENSE = 0.865
 MIN_WEIGHTED_COVERAGE = 0.5
+# A question word a passage does not hold may still be what the passage speaks of, in other words (a synonym, an
+# inflection the stemmer misses, an English word over a Danish text): it counts as held when the passage is among
+# the NEAR_SHARE of the store's passages nearest to that word alone, by the embedding that searches. A share of the
+# store, not a similarity: the model's similarities of a single word lie in a narrow band that moves with the word.
+NEAR_SHARE = 0.05
+# Only a passage that already holds this much of the question in its own words is read for the rest by meaning: a
+# question none of whose words a passage holds ("What is the capital of France?") is nearest to its own best
+# passages by construction, so each of its words would seem to be meant by them (dev: 3 abstentions lost).
+MIN_LITERAL = 0.25
 
 
-def weighted_coverage(terms: set[str], words: set[str], idf) -> float:
-    """Share of the question's information (sum of idf of its terms) that a passage holds."""
+def holds(term: str, words: set[str]) -> bool:
+    """A passage's words hold the (stemmed) term, alone or inside a compound."""
+    return term in words or (len(term) >= 5 and any(term in w for w in words))
+
+
+def weighted_coverage(terms: set[str], words: set[str], idf, meant: set[str] = frozenset()) -> float:
+    """Share of the question's information (sum of idf of its terms) that a passage holds; `meant`: terms it holds
+    by meaning, not by word."""
     total = sum(idf(t) for t in terms)
     if not total:
         return 0.0
-    held = sum(idf(t) for t in terms if t in words or (len(t) >= 5 and any(t in w for w in words)))
+    held = sum(idf(t) for t in terms if t in meant or holds(t, words))
     return held / total
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from assistant.abstention import silence, weighted_coverage
+from assistant.abstention import MIN_LITERAL, MIN_WEIGHTED_COVERAGE, NEAR_SHARE, holds, silence, weighted_coverage
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
@@ -104,10 +104,12 @@ class Evidence:
     def coverage(self, question: str, hits: list[Hit], lang: str = "da") -> float:
         """How much of the question's information the best of the top passages holds. A Danish word the index
         has never seen weighs most (the question asks about something the documents lack); in an English
-        question such a word may just be English, so it weighs half as much."""
+        question such a word may just be English, so it weighs half as much. Below the bar, a word a passage
+        speaks of in other words counts as held (`meant_by`)."""
         from assistant.glossary import expand_query
 
-        terms = set(tokenize(expand_query(question, replace=True))) - generic()
+        asked = expand_query(question, replace=True)
+        terms = set(tokenize(asked)) - generic()
         keyword = self.index.keyword
         n = keyword.n or 1
 
@@ -116,8 +118,28 @@ class Evidence:
         def weight(t: str) -> float:
             return self.idf(t) if t in keyword else unseen
 
-        return max((weighted_coverage(terms, set(tokenize(h.chunk.context_text())), weight) for h in hits[:3]),
-                   default=0.0)
+        top = [(h, set(tokenize(h.chunk.context_text()))) for h in hits[:3]]
+        literal = [weighted_coverage(terms, words, weight) for _, words in top]
+        best = max(literal, default=0.0)
+        if best >= MIN_WEIGHTED_COVERAGE:
+            return best
+        read = [(h, words) for (h, words), cov in zip(top, literal) if cov >= MIN_LITERAL]
+        missing = sorted({t for _, words in read for t in terms if not holds(t, words)})
+        near = self.meant_by(asked, missing, [h for h, _ in read])
+        return max([best] + [weighted_coverage(terms, words, weight,
+                                               {t for t in missing if h.chunk.id in near.get(t, ())})
+                             for h, words in read])
+
+    def meant_by(self, text: str, terms: list[str], hits: list[Hit]) -> dict[str, set[str]]:
+        """For each (stemmed) term, the ids of those hits that are among the passages nearest to the term's own
+        word in `text`, by meaning alone (abstention.NEAR_SHARE of the store). Empty where no vectors can be
+        searched."""
+        if not terms or not hits:
+            return {}
+        k = max(3, math.ceil(NEAR_SHARE * len(self.index.chunks)))
+        ids = {h.chunk.id for h in hits}
+        nearest = self.index.dense_search_many([question_word(text, t) for t in terms], k)
+        return {t: ids & {cid for cid, _ in near} for t, near in zip(terms, nearest)}
 
     def named(self, question: str) -> set[str]:
         """The names the question gives (capitalised words after its first, that the index holds): Danish writes

@@ -115,24 +115,30 @@ class LiveIndex:
 
     def dense_search(self, query: str, k: int, allowed_docs: set[str] | None) -> list[tuple[str, float]]:
         """The k passages nearest to the query (chunk id, cosine similarity); with allowed_docs, of those only."""
+        return self.dense_search_many([query], k, allowed_docs)[0]
+
+    def dense_search_many(self, queries: list[str], k: int,
+                          allowed_docs: set[str] | None = None) -> list[list[tuple[str, float]]]:
+        """dense_search for each query, the queries embedded in one call where the model can."""
         from ingest.embeddings import get_embeddings
 
-        if self.build.vectors is not None:  # the build's own matrix: no chromadb, no write access needed
-            vec = get_embeddings(self.embedding_spec).embed_query(query)
-            return self.build.dense_search(vec, k, allowed_docs)
-        if self._vs is None:
+        if not queries or (allowed_docs is not None and not allowed_docs):
+            return [[] for _ in queries]
+        if self.build.vectors is None and self._vs is None:
             reason = self.read_only_reason()
             if reason:  # rule questions and keyword search still work; the user is told why in one line
                 self.notice = reason
-                return []
+                return [[] for _ in queries]
+        emb = get_embeddings(self.embedding_spec)
+        many = getattr(emb, "embed_queries", None)
+        vecs = many(queries) if many and len(queries) > 1 else [emb.embed_query(q) for q in queries]
+        if self.build.vectors is not None:  # the build's own matrix: no chromadb, no write access needed
+            return [self.build.dense_search(vec, k, allowed_docs) for vec in vecs]
         collection = self.collection()
         where = None
-        if allowed_docs is not None:
-            if not allowed_docs:
-                return []
-            if not allowed_docs.issuperset(self.document_info()):  # a filter that lets every document pass costs
-                where = {"doc_id": {"$in": sorted(allowed_docs)}}  # a metadata scan and filters nothing
-        vec = get_embeddings(self.embedding_spec).embed_query(query)
-        res = collection.query(query_embeddings=[vec], n_results=min(k, len(self.chunks)), where=where,
+        if allowed_docs is not None and not allowed_docs.issuperset(self.document_info()):
+            where = {"doc_id": {"$in": sorted(allowed_docs)}}  # a filter that lets every document pass only costs
+        res = collection.query(query_embeddings=vecs, n_results=min(k, len(self.chunks)), where=where,
                                include=["distances"])
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
+        return [[(cid, 1.0 - float(dist)) for cid, dist in zip(ids, dists)]
+                for ids, dists in zip(res["ids"], res["distances"])]

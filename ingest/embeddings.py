@@ -56,6 +56,12 @@ class E5SmallEmbeddings(Embeddings):
         with self._lock:
             return model.query(text).tolist()
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Several queries in one engine call (a few words cost little more than one)."""
+        model = self._get()
+        with self._lock:
+            return model.query(list(texts)).reshape(len(texts), -1).tolist()
+
 
 class SentenceTransformerEmbeddings(Embeddings):
     """Any sentence-transformers model by hub name or local path, loaded offline."""
@@ -93,6 +99,10 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         model = self._get()
         return model.encode([self._prefixes[0] + text], normalize_embeddings=True)[0].tolist()
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        model = self._get()
+        return model.encode([self._prefixes[0] + t for t in texts], normalize_embeddings=True).tolist()
 
 
 def _resolve_packaged(name: str) -> str:

@@ -423,3 +423,19 @@ def test_a_total_is_not_answered_by_a_change():
 def test_how_many_in_all_after_a_closure_is_not_the_number_closed(seed_assistant):
     ans = _ask(seed_assistant, "Hvor mange pladser har Syddjurs Kommune i alt efter lukningen af Kollegiet?")
     assert ans.abstained and "«pladser»" in ans.answer, ans.answer
+
+
+def test_a_word_a_passage_speaks_of_in_other_words_is_held_by_meaning(seed_assistant):
+    """The abstention's coverage reads a question word the passages lack by meaning: a Danish synonym is held by the
+    passages it is nearest to; a word about something else is held by none."""
+    from assistant.abstention import holds
+    from ingest.text import tokenize
+
+    evidence = seed_assistant.evidence()
+    hits = seed_assistant.search("Hvem er formand for DASSOS?", k=3)
+    words = [set(tokenize(h.chunk.context_text())) for h in hits]
+    for word, held in (("leder", True), ("fodbold", False)):
+        term = tokenize(word)[0]
+        assert not any(holds(term, w) for w in words), word  # not by the word itself
+        assert bool(evidence.meant_by(word, [term], hits)[term]) is held, word
+    assert evidence.meant_by("leder", [], hits) == {}
