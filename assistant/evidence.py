@@ -96,7 +96,8 @@ class Evidence:
                     if not _spoken_of(t, near):
                         out.append(t)
                 continue
-            if _compound(t, keyword) or _closest(keyword, t)[0]:  # misspelt: at least MIN_CLOSE alike
+            # misspelt (at least MIN_CLOSE alike) or the English spelling of an indexed word
+            if _compound(t, keyword) or _closest(keyword, t)[0] or _cognate(keyword, t):
                 continue
             out.append(t)
         return out
@@ -109,8 +110,9 @@ class Evidence:
         from assistant.glossary import expand_query
 
         asked = expand_query(question, replace=True)
-        terms = set(tokenize(asked)) - generic()
         keyword = self.index.keyword
+        # an English word the glossary lacks is looked for as the indexed word it is a cognate of
+        terms = {t if t in keyword else (_cognate(keyword, t) or t) for t in set(tokenize(asked)) - generic()}
         n = keyword.n or 1
 
         unseen = math.log(1 + n) if lang == "da" else math.log(1 + n) / 2
@@ -349,6 +351,7 @@ class Evidence:
         return attach(out, self.decisions_part(out.question, out.language, rows))
 
 
+COGNATE_MIN, COGNATE_SHARE, COGNATE_LONGER = 6, 0.75, 3  # see _Spellings.cognate
 MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a misspelling of it, not an unknown word
 SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
 
@@ -436,6 +439,34 @@ class _Spellings:
             for ch in w:
                 self.counts[row, self.column[ch]] += 1
         self.lengths = self.counts.sum(axis=1)
+        self.folded: list[tuple[str, str]] | None = None  # (folded, word), sorted: built on the first cognate asked
+
+    def cognate(self, term: str) -> str:
+        """The indexed word the term is an English cognate of ("represent" -> "repræsentant", "secretariat" ->
+        "sekretariat"), or "": spelt alike after folding (glossary.fold), the folded beginnings shared over
+        COGNATE_SHARE of the term and at least COGNATE_MIN letters, and at most COGNATE_LONGER letters longer (an
+        inflection, not a compound: "dialogue" is "dialog", not "dialogforum"). The longest shared beginning wins."""
+        import bisect
+
+        from assistant.glossary import fold
+
+        if self.folded is None:
+            self.folded = sorted((fold(w), w) for w in self.words)
+        f = fold(term)
+        need = max(COGNATE_MIN, math.ceil(COGNATE_SHARE * len(f)))
+        if len(f) < need:
+            return ""
+        prefix, best, best_key = f[:need], "", (0, 0)
+        i = bisect.bisect_left(self.folded, (prefix, ""))
+        while i < len(self.folded) and self.folded[i][0].startswith(prefix):
+            folded, word = self.folded[i]
+            i += 1
+            if len(folded) > len(f) + COGNATE_LONGER:
+                continue
+            shared = next((n for n, (a, b) in enumerate(zip(folded, f)) if a != b), min(len(folded), len(f)))
+            if (shared, -len(folded)) > best_key:
+                best, best_key = word, (shared, -len(folded))
+        return best
 
     def closest(self, term: str) -> tuple[str, float]:
         import difflib
@@ -462,6 +493,12 @@ def _spellings(keyword) -> _Spellings:
 
 
 @lru_cache(maxsize=4096)
+def _cognate(keyword, term: str) -> str:
+    """The indexed word an English question word is a cognate of, or "" (cached per index and word)."""
+    return _spellings(keyword).cognate(term) if term.isalpha() else ""
+
+
+@lru_cache(maxsize=4096)
 def _closest(keyword, term: str) -> tuple[str, float]:
     """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE. Cached per
     index and word: the unknown-word check and the question's terms ask about the same words, question after
@@ -479,6 +516,8 @@ def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
         word, alike = _closest(keyword, t)
         if alike >= SAME_WORD:
             out.add(word)
+        elif cognate := _cognate(keyword, t):
+            out.add(cognate)
         if i + 1 < len(tokens):
             joined = t + tokens[i + 1]
             if joined in keyword:

@@ -4,14 +4,25 @@ from __future__ import annotations
 import re
 
 
-def _load() -> dict[str, str]:
+def _load() -> dict:
     from rules.loader import DATA_DIR, load_yaml
 
-    return dict(load_yaml((DATA_DIR / "glossary.yaml").read_text(encoding="utf-8"))["terms"])
+    return load_yaml((DATA_DIR / "glossary.yaml").read_text(encoding="utf-8"))
 
 
+_DATA = _load()
 # english phrase -> danish terms (the words the documents use), from rules/data/glossary.yaml
-EN_DA: dict[str, str] = _load()
+EN_DA: dict[str, str] = dict(_DATA["terms"])
+_SPELLING: tuple[tuple[str, str], ...] = tuple((str(a), str(b)) for a, b in _DATA.get("spelling") or ())
+_DOUBLE = re.compile(r"(.)\1")
+
+
+def fold(word: str) -> str:
+    """A word spelt so that an English word and its Danish cognate look alike ("representant", "konferenke")."""
+    word = word.lower()
+    for a, b in _SPELLING:
+        word = word.replace(a, b)
+    return _DOUBLE.sub(r"\1", word)
 
 
 def _compile(terms: dict[str, str]) -> tuple[dict[str, int], re.Pattern | None]:

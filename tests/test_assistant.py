@@ -439,3 +439,23 @@ def test_a_word_a_passage_speaks_of_in_other_words_is_held_by_meaning(seed_assis
         assert not any(holds(term, w) for w in words), word  # not by the word itself
         assert bool(evidence.meant_by(word, [term], hits)[term]) is held, word
     assert evidence.meant_by("leder", [], hits) == {}
+
+
+def test_an_english_word_the_glossary_lacks_is_read_as_the_danish_word_it_is_a_cognate_of(seed_assistant):
+    """English spellings of the documents' words count as those words (the spelling pairs are data in the glossary):
+    "represents" and "secretariat" find "repræsentant" and "sekretariat"; a compound is no cognate of its first part,
+    and a word spelt like nothing indexed finds nothing."""
+    from assistant.evidence import _Spellings
+    from ingest.text import tokenize
+
+    spellings = _Spellings(["repræsentant", "repræsentation", "dialog", "dialogforum", "sekretariat", "systematik"])
+    assert spellings.cognate(tokenize("represents")[0]) == "repræsentant"
+    assert spellings.cognate("dialogue") == "dialog"
+    assert spellings.cognate("secretariat") == "sekretariat"
+    assert spellings.cognate("system") == ""  # "systematik" is longer by more than an ending
+    assert spellings.cognate("football") == ""
+
+    evidence = seed_assistant.evidence()
+    terms = evidence.terms("Who represents DASSOS in Ankestyrelsen's Dialogue Forum?")
+    assert {"repræsentant", "dialog"} <= terms, terms
+    assert not evidence.unknown_terms("Who represents DASSOS in the Dialogue Forum?")
