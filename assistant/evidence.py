@@ -10,7 +10,7 @@ from assistant.abstention import MIN_LITERAL, MIN_WEIGHTED_COVERAGE, NEAR_SHARE,
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import Span, answer_type, asks_total, best_span, counted, counts, focus_terms, gives, sentences
+from assistant.spans import Span, answer_type, asks_total, best_span, counted, counts, focus_terms, gives, question_parts, sentences
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short, days_named, names_day, years_named
@@ -61,9 +61,12 @@ class Evidence:
     def search(self, question: str, as_of: date, filters: Filters | None, k: int = 5) -> list[Hit]:
         return self.retriever.search(question, k=k, filters=filters, as_of=as_of)
 
-    def spans(self, question: str, hits: list[Hit], n: int = 5) -> list[tuple[Hit, Span]]:
-        terms, kind, focus = self.terms(question), answer_type(question), focus_terms(question)
-        nouns = self.counted_nouns(question)
+    def spans(self, question: str, hits: list[Hit], n: int = 5, asked: str | None = None) -> list[tuple[Hit, Span]]:
+        """The best span of each of the first n passages. With `asked` (one part of a question that asks several
+        things), the kind of fact, the focus and what is counted come from that part, the terms from the whole."""
+        asked = asked or question
+        terms, kind, focus = self.terms(question), answer_type(asked), self.indexed_focus(asked)
+        nouns = self.counted_nouns(asked)
         out = []
         for rank, h in enumerate(hits[:n]):
             span = best_span(terms, h.chunk.text, kind, self.idf, focus, nouns, subject_terms(h.chunk),
@@ -74,6 +77,22 @@ class Evidence:
                 heading = (terms & set(tokenize(h.chunk.section_title))) - set(tokenize(span.text))
                 bonus = 0.5 * sum(self.idf(t) for t in heading)
                 out.append((h, Span(span.text, span.score + bonus - 0.3 * rank, span.carries_answer)))
+        return out
+
+    def indexed_focus(self, question: str) -> set[str]:
+        """What the question asks about (spans.focus_terms), an English word also as the Danish words the glossary
+        gives for it or that it is a cognate of ("representative" -> "repræsentant")."""
+        from assistant.glossary import EN_DA
+
+        keyword = self.index.keyword
+        out = set()
+        for t in focus_terms(question):
+            out.add(t)
+            if t not in keyword:
+                out.update(_cognates(keyword, t))
+        for phrase, danish in EN_DA.items():
+            if phrase in out:  # one-word glossary entries whose stem is the word itself
+                out.update(tokenize(danish))
         return out
 
     def unknown_terms(self, question: str, hits: list[Hit] = ()) -> list[str]:
@@ -232,6 +251,7 @@ class Evidence:
         if asks in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
             names = self.named(question)
             quoted = [(h, s) for h, s in quoted if names <= names_held(names, h, s, asks)] or quoted
+        quoted += self.other_parts(question, hits, quoted)
         lines, proposal = [], False
         for h, s in quoted:
             n = cites.add(h.chunk, s.text)
@@ -244,6 +264,27 @@ class Evidence:
         head = "Det fremgår af dokumenterne:" if lang == "da" else "The documents say (quoted in Danish):"
         text = "\n".join([head, *lines] + ([proposal_note(lang)] if proposal else []))
         return AnswerPart(text, cites.items, passages=passages)
+
+    def other_parts(self, question: str, hits: list[Hit], quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:
+        """For a question that asks several things, the best span for each later part that the quotes do not hold
+        yet ("…, and when was its next meeting?" wants a date beside the person)."""
+        parts = question_parts(question)
+        out: list[tuple[Hit, Span]] = []
+        for part in parts[1:] if len(parts) > 1 else []:
+            ranked = sorted(self.spans(question, hits, asked=part), key=lambda x: -x[1].score)
+            if not ranked:
+                continue
+            h, s = ranked[0]
+            if not any(h.chunk.id == q.chunk.id and normalize_ws(s.text) in normalize_ws(t.text)
+                       for q, t in quoted + out):
+                out.append((h, s))
+        # the first part too, when the whole question's kind of fact was another part's
+        if len(parts) > 1 and answer_type(parts[0]) != answer_type(question):
+            ranked = sorted(self.spans(question, hits, asked=parts[0]), key=lambda x: -x[1].score)
+            if ranked and not any(ranked[0][0].chunk.id == q.chunk.id and
+                                  normalize_ws(ranked[0][1].text) in normalize_ws(t.text) for q, t in quoted + out):
+                out.insert(0, ranked[0])
+        return out
 
     # --- decision register -----------------------------------------------------------------------
 
@@ -441,11 +482,11 @@ class _Spellings:
         self.lengths = self.counts.sum(axis=1)
         self.folded: list[tuple[str, str]] | None = None  # (folded, word), sorted: built on the first cognate asked
 
-    def cognate(self, term: str) -> str:
-        """The indexed word the term is an English cognate of ("represent" -> "repræsentant", "secretariat" ->
-        "sekretariat"), or "": spelt alike after folding (glossary.fold), the folded beginnings shared over
-        COGNATE_SHARE of the term and at least COGNATE_MIN letters, and at most COGNATE_LONGER letters longer (an
-        inflection, not a compound: "dialogue" is "dialog", not "dialogforum"). The longest shared beginning wins."""
+    def cognates(self, term: str) -> list[str]:
+        """The indexed words the term is an English cognate of ("represent" -> "repræsentant", "secretariat" ->
+        "sekretariat"), the most alike first: spelt alike after folding (glossary.fold), the folded beginnings shared
+        over COGNATE_SHARE of the term and at least COGNATE_MIN letters, and at most COGNATE_LONGER letters longer
+        (an inflection, not a compound: "dialogue" is "dialog", not "dialogforum")."""
         import bisect
 
         from assistant.glossary import fold
@@ -455,18 +496,16 @@ class _Spellings:
         f = fold(term)
         need = max(COGNATE_MIN, math.ceil(COGNATE_SHARE * len(f)))
         if len(f) < need:
-            return ""
-        prefix, best, best_key = f[:need], "", (0, 0)
+            return []
+        prefix, found = f[:need], []
         i = bisect.bisect_left(self.folded, (prefix, ""))
         while i < len(self.folded) and self.folded[i][0].startswith(prefix):
             folded, word = self.folded[i]
             i += 1
-            if len(folded) > len(f) + COGNATE_LONGER:
-                continue
-            shared = next((n for n, (a, b) in enumerate(zip(folded, f)) if a != b), min(len(folded), len(f)))
-            if (shared, -len(folded)) > best_key:
-                best, best_key = word, (shared, -len(folded))
-        return best
+            if len(folded) <= len(f) + COGNATE_LONGER:
+                shared = next((n for n, (a, b) in enumerate(zip(folded, f)) if a != b), min(len(folded), len(f)))
+                found.append((-shared, len(folded), word))
+        return [w for _, _, w in sorted(found)]
 
     def closest(self, term: str) -> tuple[str, float]:
         import difflib
@@ -493,9 +532,14 @@ def _spellings(keyword) -> _Spellings:
 
 
 @lru_cache(maxsize=4096)
+def _cognates(keyword, term: str) -> tuple[str, ...]:
+    """The indexed words an English question word is a cognate of, the most alike first (cached per index and
+    word)."""
+    return tuple(_spellings(keyword).cognates(term)) if term.isalpha() else ()
+
+
 def _cognate(keyword, term: str) -> str:
-    """The indexed word an English question word is a cognate of, or "" (cached per index and word)."""
-    return _spellings(keyword).cognate(term) if term.isalpha() else ""
+    return next(iter(_cognates(keyword, term)), "")
 
 
 @lru_cache(maxsize=4096)
@@ -516,8 +560,8 @@ def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
         word, alike = _closest(keyword, t)
         if alike >= SAME_WORD:
             out.add(word)
-        elif cognate := _cognate(keyword, t):
-            out.add(cognate)
+        else:
+            out.update(_cognates(keyword, t))
         if i + 1 < len(tokens):
             joined = t + tokens[i + 1]
             if joined in keyword:

@@ -31,7 +31,7 @@ _ASKS = (
     ("decision", re.compile(r"\b(besluttede?|besluttet|beslutning\w*|vedt[oa]g\w*|blev\b.{0,80}\b(?:godkendt|vedtaget|afvist)|"
                             r"udfald\w*|decided|decision\w*|resolved|outcome|was\b.{0,80}\bapproved)\b", re.I)),
     ("number", re.compile(r"\b(hvor mange|hvor meget|antal\w*|how many|how much|number of|hvor stor\w*|how large|"
-                          r"procent\w*|percent\w*)\b", re.I)),
+                          r"procent\w*|percent\w*|hvor lang[et]?|hvor længe|how long)\b", re.I)),  # a duration is a number
     ("date", re.compile(r"\b(hvornår|when|dato\w*|date[sd]?|frist\w*|deadline)\b", re.I)),
     ("place", re.compile(r"\b(hvor (?:afholdes|holdes|foregår|ligger|mødes|er mødet)|where|hvilket sted|lokation)\b", re.I)),
     ("who", re.compile(r"\b(hvem|who|hvilken kommune|which municipality)\b", re.I)),
@@ -87,6 +87,18 @@ def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
         phrase = _PHRASE.match(q, m.end())
         word = phrase.group(1) if phrase else word
     return head or set(tokenize(word))
+
+
+# A question that asks two things: "Who was …, and when was its next meeting?", "Hvor lang er perioden, og hvem skal
+# fastlægge behovet?". The second part starts at "and"/"og" before a question word.
+_PART = re.compile(r"(?:,\s*|\s+)(?:and|og)\s+(?=(?:when|who|whom|how|what|where|which|by how|hvornår|hvem|hvor|hvad|"
+                   r"hvilke[nt]?|med hvor)\b)", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question that asks several things, each asking for its own kind of fact; one part if it asks
+    one thing."""
+    return [p for p in (x.strip() for x in _PART.split(question)) if p] or [question]
 
 
 def answer_type(question: str) -> str | None:

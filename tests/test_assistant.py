@@ -449,11 +449,12 @@ def test_an_english_word_the_glossary_lacks_is_read_as_the_danish_word_it_is_a_c
     from ingest.text import tokenize
 
     spellings = _Spellings(["repræsentant", "repræsentation", "dialog", "dialogforum", "sekretariat", "systematik"])
-    assert spellings.cognate(tokenize("represents")[0]) == "repræsentant"
-    assert spellings.cognate("dialogue") == "dialog"
-    assert spellings.cognate("secretariat") == "sekretariat"
-    assert spellings.cognate("system") == ""  # "systematik" is longer by more than an ending
-    assert spellings.cognate("football") == ""
+    assert spellings.cognates(tokenize("represents")[0]) == ["repræsentant"]
+    assert spellings.cognates("representativ") == ["repræsentation", "repræsentant"]  # the most alike first
+    assert spellings.cognates(tokenize("dialogue")[0]) == ["dialog"]
+    assert spellings.cognates("secretariat") == ["sekretariat"]
+    assert spellings.cognates("system") == []  # "systematik" is longer by more than an ending
+    assert spellings.cognates("football") == []
 
     evidence = seed_assistant.evidence()
     terms = evidence.terms("Who represents DASSOS in Ankestyrelsen's Dialogue Forum?")
