@@ -460,3 +460,21 @@ def test_an_english_word_the_glossary_lacks_is_read_as_the_danish_word_it_is_a_c
     terms = evidence.terms("Who represents DASSOS in Ankestyrelsen's Dialogue Forum?")
     assert {"repræsentant", "dialog"} <= terms, terms
     assert not evidence.unknown_terms("Who represents DASSOS in the Dialogue Forum?")
+
+
+def test_a_question_that_asks_two_things_is_answered_for_each(seed_assistant):
+    """"Hvor lang er …, og hvem skal …?" asks for a duration and for someone: the answer quotes the sentence with
+    the period (a duration is a number) and the one naming who decides, on the real seed store."""
+    from assistant.spans import answer_type, question_parts
+
+    question = ("Hvor lang er udbudsperioden i den nye kapacitetsmodel for herberger, og hvem skal fastlægge "
+                "kapacitetsbehovet i Midtjylland?")
+    parts = question_parts(question)
+    assert [answer_type(p) for p in parts] == ["number", "who"], parts
+    assert question_parts("Hvem er formand for DASSOS?") == ["Hvem er formand for DASSOS?"]
+    assert answer_type("How long is the tender period?") == "number"
+
+    ans = seed_assistant.ask(question, as_of=date(2026, 3, 1))
+    assert not ans.abstained, ans.answer
+    assert "6 år" in ans.answer and "KKR Midtjylland" in ans.answer, ans.answer
+    assert len({c.chunk_id for c in ans.citations}) == len(ans.citations)  # one citation per passage
