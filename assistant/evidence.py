@@ -486,7 +486,7 @@ class _Spellings:
         """The indexed words the term is an English cognate of ("represent" -> "repræsentant", "secretariat" ->
         "sekretariat"), the most alike first: spelt alike after folding (glossary.fold), the folded beginnings shared
         over COGNATE_SHARE of the term and at least COGNATE_MIN letters, and at most COGNATE_LONGER letters longer
-        (an inflection, not a compound: "dialogue" is "dialog", not "dialogforum")."""
+        (an inflection, not a compound: "conferences" is "konference", not "konferencetema")."""
         import bisect
 
         from assistant.glossary import fold
