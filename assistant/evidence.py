@@ -10,7 +10,8 @@ from assistant.abstention import MIN_LITERAL, MIN_WEIGHTED_COVERAGE, NEAR_SHARE,
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import Span, answer_type, asks_total, best_span, counted, counts, focus_terms, gives, question_parts, sentences
+from assistant.spans import (Span, answer_type, asks_total, best_span, counted, counts, focus_terms, gives,
+                             question_parts, sentences)
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short, days_named, names_day, years_named
@@ -90,9 +91,9 @@ class Evidence:
             out.add(t)
             if t not in keyword:
                 out.update(_cognates(keyword, t))
-        for phrase, danish in EN_DA.items():
-            if phrase in out:  # one-word glossary entries whose stem is the word itself
-                out.update(tokenize(danish))
+        for t in list(out):  # a one-word glossary entry whose stem is the word itself
+            if t in EN_DA:
+                out.update(tokenize(EN_DA[t]))
         return out
 
     def unknown_terms(self, question: str, hits: list[Hit] = ()) -> list[str]:
@@ -266,24 +267,19 @@ class Evidence:
         return AnswerPart(text, cites.items, passages=passages)
 
     def other_parts(self, question: str, hits: list[Hit], quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:
-        """For a question that asks several things, the best span for each later part that the quotes do not hold
-        yet ("…, and when was its next meeting?" wants a date beside the person)."""
+        """For a question that asks several things, the best span for each part that the quotes do not hold yet
+        ("…, and when was its next meeting?" wants a date beside the person). The first part is asked again only
+        when the whole question's kind of fact was another part's."""
         parts = question_parts(question)
+        if len(parts) == 1:
+            return []
+        asked = parts[1:] if answer_type(parts[0]) == answer_type(question) else parts
         out: list[tuple[Hit, Span]] = []
-        for part in parts[1:] if len(parts) > 1 else []:
+        for part in asked:
             ranked = sorted(self.spans(question, hits, asked=part), key=lambda x: -x[1].score)
-            if not ranked:
-                continue
-            h, s = ranked[0]
-            if not any(h.chunk.id == q.chunk.id and normalize_ws(s.text) in normalize_ws(t.text)
-                       for q, t in quoted + out):
-                out.append((h, s))
-        # the first part too, when the whole question's kind of fact was another part's
-        if len(parts) > 1 and answer_type(parts[0]) != answer_type(question):
-            ranked = sorted(self.spans(question, hits, asked=parts[0]), key=lambda x: -x[1].score)
-            if ranked and not any(ranked[0][0].chunk.id == q.chunk.id and
-                                  normalize_ws(ranked[0][1].text) in normalize_ws(t.text) for q, t in quoted + out):
-                out.insert(0, ranked[0])
+            if ranked and not any(ranked[0][0].chunk.id == h.chunk.id and
+                                  normalize_ws(ranked[0][1].text) in normalize_ws(s.text) for h, s in quoted + out):
+                out.append(ranked[0])
         return out
 
     # --- decision register -----------------------------------------------------------------------
