@@ -91,7 +91,8 @@ def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
 
 # A question that asks two things: "Who was …, and when was its next meeting?", "Hvor lang er perioden, og hvem skal
 # fastlægge behovet?". The second part starts at "and"/"og" before a question word.
-_PART = re.compile(r"(?:,\s*|\s+)(?:and|og)\s+(?=(?:when|who|whom|how|what|where|which|by how|hvornår|hvem|hvor|hvad|"
+# It starts only after a non-space, so a long run of spaces is read once, not once from each of its spaces.
+_PART = re.compile(r"(?<!\s)(?:,\s*|\s+)(?:and|og)\s+(?=(?:when|who|whom|how|what|where|which|by how|hvornår|hvem|hvor|hvad|"
                    r"hvilke[nt]?|med hvor)\b)", re.I)
 
 
