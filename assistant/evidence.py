@@ -100,8 +100,11 @@ class Evidence:
         """Question words the documents never use, not even misspelt or as parts of a hyphenated compound; with
         hits, also words that only other documents than those of the best passages use: what the store holds
         besides the subject's documents says nothing about whether these speak of it."""
+        from assistant.slots import detect_language
+
         keyword = self.index.keyword
-        subject = {h.chunk.doc_id for h in hits[:3]}
+        # A Danish question word that an English document lacks says nothing about what that document speaks of.
+        subject = {h.chunk.doc_id for h in hits[:3] if detect_language(h.chunk.text[:2000]) == "da"}
         near: set[str] | None = None
         out = []
         # What the question asks for ("Hvilken aldersgruppe …?") is given by the answer's value ("18-30 år"), not
@@ -110,7 +113,7 @@ class Evidence:
             if t.isdigit() or len(t) < 4 or "-" in t:  # a compound's parts are terms of their own
                 continue
             if t in keyword:
-                if subject and not self.index.term_documents(t) & subject:
+                if subject and not any(self.index.term_documents(f) & subject for f in _forms(keyword, t)):
                     if near is None:
                         near = {w for h in hits[:5] for w in tokenize(h.chunk.context_text())}
                     if not _spoken_of(t, near):
@@ -165,8 +168,13 @@ class Evidence:
 
     def named(self, question: str) -> set[str]:
         """The names the question gives (capitalised words after its first, that the index holds): Danish writes
-        only names with a capital, so each names a place, body, offer or person the answer must be about."""
-        words = re.findall(r"(?<![\w.])[A-ZÆØÅ][\w-]*", question)
+        only names with a capital, so each names a place, body, offer or person the answer must be about. A date's
+        month ("5 May 2022", "in September") names a day, not a subject; an English phrase the glossary translates
+        ("National Board of Social Services") is looked for as its Danish terms by the coverage, not as a name."""
+        from assistant.glossary import without_phrases
+        from ingest.dates import MONTHS
+
+        words = [w for w in re.findall(r"(?<![\w.])[A-ZÆØÅ][\w-]*", without_phrases(question)) if w.lower() not in MONTHS]
         first = re.match(r"\W*([\w-]+)", question)
         if first and words and words[0] == first.group(1):
             words = words[1:]
@@ -565,6 +573,26 @@ def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
     return out
 
 
+FORM_MIN = 4  # letters of the shortest stem counted as a form of a longer one
+
+
+def _forms(keyword, term: str, limit: int = 20) -> list[str]:
+    """The term and the indexed words that are other forms of it, where the stemmer cut one word two ways
+    ("forberede" -> forb, "forberedende" -> forbered): an indexed stem the term begins with, of at least FORM_MIN
+    letters and half the term, or an indexed word that begins with the term and is at most COGNATE_LONGER letters
+    longer (an inflection, not a compound)."""
+    import bisect
+
+    out = [term] + [term[:n] for n in range(max(FORM_MIN, (len(term) + 1) // 2), len(term)) if term[:n] in keyword]
+    words = _spellings(keyword).words
+    i = bisect.bisect_right(words, term)
+    while i < len(words) and words[i].startswith(term) and len(out) < limit:
+        if len(words[i]) <= len(term) + COGNATE_LONGER:
+            out.append(words[i])
+        i += 1
+    return out
+
+
 def _spoken_of(term: str, words: set[str]) -> bool:
     """Whether the passages' words hold the term in another form: a word sharing its first five letters
     ("kontaktperson" / "kontakt", "indgår" / "indgås") or spelt nearly alike ("plader" / "plads")."""
@@ -603,7 +631,12 @@ _GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvilket hvorfor hvis sige
             "ifølge according skal kan vil var blev har være været does do did was were are be "
             # modal and auxiliary verbs, pronouns and prepositions: they frame a question in any domain
             "havde have has had kunne skulle ville burde bør må can could should would must may might will shall "
-            "man one they them their there its into onto without within upon")
+            "man one they them their there its into onto without within upon "
+            # English prepositions, conjunctions and adverbs: they relate the topic's words, they are not the topic
+            "before after above below between during until since through across against among along around behind "
+            "beyond toward towards than then also only just even still yet already again very too more most less "
+            "least other others another each every both either neither such same any some all not nor but or if "
+            "whether while because thus therefore however need needs needed")
 
 
 @lru_cache(maxsize=None)
