@@ -10,11 +10,11 @@ from assistant.abstention import MIN_LITERAL, MIN_WEIGHTED_COVERAGE, NEAR_SHARE,
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import (Span, answer_type, asks_total, best_span, counted, counts, focus_terms, gives,
-                             question_parts, sentences)
+from assistant.spans import (CONTACT_KINDS, Span, answer_type, asks_total, best_span, carries, counted, counts,
+                             focus_terms, gives, question_parts, sentences)
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
-from ingest.dates import date_short, days_named, names_day, years_named
+from ingest.dates import date_short, day_months, days_named, names_day, years_named
 from ingest.text import tokenize
 
 
@@ -216,6 +216,7 @@ class Evidence:
         if nouns and not any(counts(nouns, h.chunk.text, total=total) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
         days = days_named(question)
+        asked_days = day_months(question)
         # One quoted passage must answer every part of the question at once: the day, each name and year it gives,
         # and the kind of fact it asks for. A day named by one quote and a decision carried by another
         # ("the next meeting is on 18 May" and "on 30 January it was decided …") answer nothing; and what was
@@ -226,9 +227,9 @@ class Evidence:
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
             fits.append((all(names_day(head, d) and (asks != "decision" or not c.date or c.date >= d.isoformat())
-                             for d in days), names_held(names, h, s, asks),
+                             for d in days), names_held(names, h, s, asks, self.opening(h, names)),
                          years_named(head) | years_named(valid),
-                         gives(asks, s.text, years) and (not nouns or counts(nouns, s.text, total=total))))
+                         gives(asks, s.text, years, asked_days) and (not nouns or counts(nouns, s.text, total=total))))
         if not fits or any(day and names <= held and years <= covered and kind for day, held, covered, kind in fits):
             return None
         # Why not: the first part that no quote answers; else (each part is answered, but by different passages)
@@ -242,9 +243,14 @@ class Evidence:
                       region: str | None = None, hits: list[Hit] | None = None) -> AnswerPart:
         """Quoted answer spans of the best passages, or a truthful abstention with the closest passages."""
         hits = self.search(question, as_of, filters) if hits is None else hits
-        passages = [h.to_dict() for h in hits]
         spans = self.spans(question, hits)
-        ranked = sorted(spans, key=lambda x: -x[1].score)
+        kind = answer_type(question)
+        if kind in CONTACT_KINDS and hits and not any(s.carries_answer for _, s in spans):
+            hits = hits + self.carried_elsewhere(kind, hits)
+            spans = self.spans(question, hits, n=len(hits))
+        passages = [h.to_dict() for h in hits]
+        # A phone number or an address is what the question asks for: the spans that give one come first.
+        ranked = sorted(spans, key=lambda x: (not (kind in CONTACT_KINDS and x[1].carries_answer), -x[1].score))
         quoted = [(h, s) for h, s in ranked[:3] if s.score >= 0.5 * ranked[0][1].score] if ranked else []
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], answer_type(question),
@@ -259,7 +265,8 @@ class Evidence:
         asks = answer_type(question)
         if asks in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
             names = self.named(question)
-            quoted = [(h, s) for h, s in quoted if names <= names_held(names, h, s, asks)] or quoted
+            quoted = [(h, s) for h, s in quoted
+                      if names <= names_held(names, h, s, asks, self.opening(h, names))] or quoted
         quoted += self.other_parts(question, hits, quoted)
         lines, proposal = [], False
         for h, s in quoted:
@@ -273,6 +280,23 @@ class Evidence:
         head = "Det fremgår af dokumenterne:" if lang == "da" else "The documents say (quoted in Danish):"
         text = "\n".join([head, *lines] + ([proposal_note(lang)] if proposal else []))
         return AnswerPart(text, cites.items, passages=passages)
+
+    def opening(self, hit: Hit, names: set[str]) -> str:
+        """The start of the hit's document, read only when the passage itself lacks one of the names. Not for an
+        agenda or minutes: their start lists every item, and each item has a subject of its own."""
+        if hit.chunk.kind in ("agenda", "minutes") or not names or \
+                names <= {n for n in names if n in hit.chunk.context_text().lower()}:
+            return ""
+        return self.index.chunks.opening(hit.chunk.doc_id)
+
+    def carried_elsewhere(self, kind: str, hits: list[Hit], limit: int = 2) -> list[Hit]:
+        """Passages of the best passages' documents that give a value of this form (a phone number, an e-mail
+        address), where the passages found give none: a page's contact block rarely shares the question's words."""
+        seen, found = {h.chunk.id for h in hits}, []
+        for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits[:3]):
+            chunks = self.index.chunks.of_document(doc_id)[:MAX_DOCUMENT_PASSAGES]
+            found += [c for c in chunks if c.id not in seen and carries(kind, c.text)][:limit]
+        return [Hit(c, hits[-1].score) for c in found]
 
     def other_parts(self, question: str, hits: list[Hit], quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:
         """For a question that asks several things, the best span for each part that the quotes do not hold yet
@@ -433,21 +457,23 @@ def heading_words(heading: str) -> frozenset[str]:
 
 # Answers that are a value of the named thing: its number, amount or date.
 _VALUES = frozenset({"number", "money", "date"})
+MAX_DOCUMENT_PASSAGES = 400  # passages of one document read for a contact detail (a long agreement has about 60)
 
 
-def names_held(names: set[str], hit: Hit, span: Span, asks: str | None) -> set[str]:
+def names_held(names: set[str], hit: Hit, span: Span, asks: str | None, opening: str = "") -> set[str]:
     """The question's names that a quote is about. For a question that asks for a value (a number, an amount, a
     date), a name counts where it names the passage's subject (its document's title or body, its heading, its first
     line: an item's "Titel:") or stands in the quoted words: a name further down the passage may be something else
     the passage speaks of ("Kollegiet has 11 places" in an item that also names where its residents moved is no
-    answer about the places of that other offer). For other questions, anywhere in the passage. A name's stem stands
+    answer about the places of that other offer). For other questions, anywhere in the passage. The `opening` of the
+    passage's document counts like its title (a page says at its start whose page it is). A name's stem stands
     inside each of its forms ("kollegi" in "Kollegiets"): no stemming needed."""
     c = hit.chunk
     if asks in _VALUES:
         first = c.text.lstrip().split("\n", 1)[0]
-        about = f"{c.title}\n{c.body}\n{c.section_title}\n{first}\n{span.text}".lower()
+        about = f"{c.title}\n{c.body}\n{c.section_title}\n{first}\n{span.text}\n{opening}".lower()
     else:
-        about = c.context_text().lower()
+        about = f"{c.context_text()}\n{opening}".lower()
     return {n for n in names if n in about}
 
 

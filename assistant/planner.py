@@ -10,7 +10,7 @@ from assistant.answer import Answer, AnswerPart, ToolCall, attach
 from assistant.evidence import Evidence, question_word
 from assistant.router import RULE_TOOLS, TOOL_WORDS, Route, route
 from assistant.slots import Slots, prepare, read_slots
-from assistant.spans import focus_terms
+from assistant.spans import CONTACT_KINDS, answer_type, carries, focus_terms
 from assistant.wording import date_note, frame_yes_no, ignored_note, silent_text
 from ingest.dates import date_short
 from ingest.text import tokenize
@@ -200,6 +200,10 @@ class DeterministicPlanner:
             return None
         words = [set(tokenize(h.chunk.context_text())) for h in hits[:3]]
         asked = focus - covered  # what the question asks for, which the rule result does not speak of
+        kind = answer_type(q)
+        if kind in CONTACT_KINDS:  # a phone number or an address is told by its form, not by the question's words
+            doc = self.evidence.document_part(q, out.language, on, filters, hits=hits)
+            return None if doc.abstained or not carries(kind, doc.text) else doc
         if known or asked:
             wanted = asked or open_terms
             held = max(len(wanted & w) for w in words)

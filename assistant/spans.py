@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.dates import strip_dates
+from ingest.dates import strip_dates, without_days
 from ingest.text import BULLET, LIST_ITEM, tokenize
 
 # A sentence ends at ".!?" before a capital, at a bullet line, or at a blank line, except one that a lower-case word
@@ -24,6 +24,10 @@ _ASKS = (
     ("date", re.compile(r"^\W*(?:og |and )?(hvornår|when)\b", re.I)),
     # A rate is an amount per day or year ("the daily rate"), not a share ("the occupancy rate"). "Taksten" alone is
     # no amount question: tariffs are asked about as rules and as changes in per cent as often as as amounts.
+    # Contact details: a phone number or an e-mail address, which no other kind of passage gives.
+    # "Hvem skal jeg ringe til?" asks who, "telefontid" asks when: only the words for the number ask for a number.
+    ("phone", re.compile(r"\b(tlf\.?(?: ?nr\.?)?|telefon(?:nummer(?:et)?|numre(?:ne)?|nr\.?)?|phone(?: numbers?)?)(?!\w)", re.I)),
+    ("email", re.compile(r"\b(e-?mail(?:adresse\w*|address\w*)?|mailadresse\w*)\b", re.I)),
     ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for|"
                          r"(?:daily|day|weekly|monthly|annual|yearly) rates?)\b", re.I)),  # "how much" alone asks for a quantity
     # Minutes record the decision under each item, beside the proposal ("Indstilling"): a question about the outcome
@@ -36,7 +40,13 @@ _ASKS = (
     ("place", re.compile(r"\b(hvor (?:afholdes|holdes|foregår|ligger|mødes|er mødet)|where|hvilket sted|lokation)\b", re.I)),
     ("who", re.compile(r"\b(hvem|who|hvilken kommune|which municipality)\b", re.I)),
 )
+_TIME = re.compile(r"\b(?:kl\.?|klokken|at)\s?\d{1,2}(?:[.:]\d{2})?\b|\b\d{1,2}[.:]\d{2}\s?-\s?\d{1,2}[.:]\d{2}\b|"
+                   r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b", re.I)
+# Kinds of fact that a passage shows by their form alone, wherever in a document they stand (a page's contact block).
+CONTACT_KINDS = frozenset({"phone", "email"})
 _CARRIES = {
+    "phone": re.compile(r"(?<![\d.,/-])(?:\+45 ?)?\d{2}(?: ?\d{2}){3}(?![\d.,/-])"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     "money": re.compile(r"\d[\d.,]*\s?(kr\b|kr\.|kroner|mio|mia|dkk)|\b(kr\.?|dkk)\s?\d", re.I),
     "number": re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])|\b(to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|"
                          r"tretten|fjorten|femten|seksten|sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|hundrede|"
@@ -103,7 +113,8 @@ def question_parts(question: str) -> list[str]:
 
 
 def answer_type(question: str) -> str | None:
-    """What kind of answer the question asks for: money, number, date, place, who; None for an open question."""
+    """What kind of answer the question asks for: phone, email, money, number, date, place, who; None for an open
+    question."""
     for name, pattern in _ASKS:
         if pattern.search(question):
             return name
@@ -165,12 +176,18 @@ def carries(kind: str | None, text: str) -> bool:
     return kind is None or bool(_CARRIES[kind].search(text))
 
 
-def gives(kind: str | None, span: str, years: set[int]) -> bool:
-    """Whether a quote gives the kind of fact the question asks for, where its words can tell: a date (more exact
-    than a year the question already names). A decision is not told by words: minutes state one in their own words
-    as often as with "Godkendt"; what was decided on a day is checked by the document's date (Evidence.unasked)."""
+def gives(kind: str | None, span: str, years: set[int], days: set[tuple[int, int]] = frozenset()) -> bool:
+    """Whether a quote gives the kind of fact the question asks for, where its words can tell: a date other than
+    the days the question names ("the deadline for the conference on 9 April" is not 9 April), more exact than a
+    year it names. A decision is not told by words: minutes state one in their
+    own words as often as with "Godkendt"; what was decided on a day is checked by the document's date
+    (Evidence.unasked)."""
     if kind != "date":
         return True
+    if days:  # asked when on a day it names: the time of day answers ("kl. 10-12")
+        span = without_days(span, days)
+        if _TIME.search(span):
+            return True
     return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(span)) if years else carries(kind, span)
 
 
@@ -237,7 +254,7 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
 
 
 # Kinds of fact a sentence either states or not: one that lacks it is weighed down (a count is handled by the nouns).
-_STATED_KINDS = frozenset({"money", "date", "decision"})
+_STATED_KINDS = frozenset({"money", "date", "decision", "phone", "email"})
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
 
 

@@ -132,6 +132,35 @@ def names_day(text: str, day: date) -> bool:
     return False
 
 
+def day_months(text: str) -> set[tuple[int, int]]:
+    """The (day, month) of every day the text names, with or without its year ("den 9. april", "2026-02-27")."""
+    out = {(d.day, d.month) for d in days_named(text)}
+    for m in _DAY_MONTH.finditer(text):
+        month = MONTHS.get(m.group(2).lower()) if m.group(1) else int(m.group(4))
+        if month:
+            out.add((int(m.group(1) or m.group(3)), month))
+    return out
+
+
+def without_days(text: str, pairs: set[tuple[int, int]]) -> str:
+    """The text with its mentions of these days (day, month) blanked out, with or without their year."""
+    if not pairs:
+        return text
+    try:
+        spans = [(m.start, m.end) for m in find_dates(text, years=False)
+                 if m.precision == "day" and (m.value.day, m.value.month) in pairs]
+    except BadDate:
+        spans = []
+    for m in _DAY_MONTH.finditer(text):
+        month = MONTHS.get(m.group(2).lower()) if m.group(1) else int(m.group(4))
+        if (int(m.group(1) or m.group(3)), month) in pairs:
+            spans.append((m.start(), m.end()))
+    out = list(text)
+    for a, b in spans:
+        out[a:b] = " " * (b - a)
+    return "".join(out)
+
+
 def strip_dates(text: str) -> str:
     """The text with its dates and years blanked out, so "3. marts 2026" is not read as 2026 places."""
     try:

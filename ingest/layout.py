@@ -308,6 +308,11 @@ class ChunkTable(Mapping):
         """The ids of the chunks at these positions of the build's order."""
         return dict(self._where_in("idx, id", "idx", rows))
 
+    def opening(self, doc_id: str, chars: int = 400) -> str:
+        """The start of a document's first passage: where a page or a note says what it is about."""
+        row = self._db().execute("SELECT data FROM chunks WHERE doc_id=? ORDER BY idx LIMIT 1", (doc_id,)).fetchone()
+        return Chunk(**json.loads(row[0])).text[:chars] if row else ""
+
     def of_document(self, doc_id: str) -> list[Chunk]:
         """One document's chunks in order: what a citation of that document needs to read, and no more."""
         rows = self._db().execute("SELECT data FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,))
