@@ -478,3 +478,64 @@ def test_a_question_that_asks_two_things_is_answered_for_each(seed_assistant):
     assert not ans.abstained, ans.answer
     assert "6 år" in ans.answer and "KKR Midtjylland" in ans.answer, ans.answer
     assert len({c.chunk_id for c in ans.citations}) == len(ans.citations)  # one citation per passage
+
+
+def test_a_phone_number_is_found_by_its_form_and_quoted_first(seed_assistant):
+    """"Hvad er telefonnummeret til …?" asks for a number no question word matches: the passage that gives one is
+    found in the best passages' documents and quoted first, in Danish and in English (real seed store: the contact
+    block of Rammeaftale 2021-22, "Mail: takst@viborg.dk Tlf: 41 71 99 98")."""
+    from assistant.spans import answer_type, carries
+
+    assert answer_type("hvad er tlf nr til sekretariatet?") == "phone"
+    assert answer_type("Hvad er telefontiden?") is None  # the hours, not the number
+    assert answer_type("Hvem skal jeg ringe til?") == "who"
+    assert answer_type("What is the e-mail address of the secretariat?") == "email"
+    assert carries("phone", "Tlf: 41 71 99 98") and carries("phone", "tel. +45 72334197")
+    assert not carries("phone", "mødet 27.02.2026 kl. 10") and not carries("phone", "i alt 2.845 kr.")
+    assert carries("email", "skriv til takst@viborg.dk")
+
+    for question in ("Hvad er telefonnummeret til sekretariatet for rammeaftalen?",
+                     "What is the phone number and e-mail of the secretariat?"):
+        ans = seed_assistant.ask(question, as_of=date(2021, 6, 1))
+        assert not ans.abstained, ans.answer
+        first = ans.answer.split("•", 2)[1]
+        assert "41 71 99 98" in first and "takst@viborg.dk" in first, ans.answer
+
+
+def test_a_date_question_wants_another_date_than_the_day_it_names():
+    """"Hvornår er fristen for tilmelding til konferencen den 9. april?" is not answered by "9. april": the day a
+    question names identifies what it asks about. The time on that day answers "when" on it."""
+    from assistant.spans import gives
+    from ingest.dates import day_months, without_days
+
+    asked = day_months("Hvornår er sidste frist for tilmelding til konferencen den 9. april?")
+    assert asked == {(9, 4)}
+    assert day_months("mødet 2026-02-27 og 4.6.") == {(27, 2), (4, 6)}
+    assert "9. april" not in without_days("Konferencen holdes 9. april 2026.", asked)
+    assert not gives("date", "Konferencen holdes den 9. april 2026 i Aarhus.", set(), asked)
+    assert gives("date", "Konferencen holdes 9. april; tilmelding senest 20. marts.", set(), asked)
+    assert gives("date", "Konferencen den 9. april begynder kl. 9.30.", set(), asked)
+    assert gives("date", "Konferencen holdes den 9. april 2026.", set(), set())  # no day named: any date answers
+
+
+def test_words_the_stemmer_cuts_two_ways_are_one_word_and_dates_and_glossary_phrases_are_no_names(seed_assistant):
+    """"forberedende" (forbered) and "forberede" (forb) are one word to the check for words the subject's documents
+    lack; "5 May 2022" names a day and "the National Board of Social Services" a term the glossary translates,
+    neither a name the passages must spell; a glossary phrase is found in its regular English forms."""
+    from assistant.evidence import _forms
+    from assistant.glossary import expand_query, without_phrases
+    from ingest.text import tokenize
+
+    evidence = seed_assistant.evidence()
+    keyword = evidence.index.keyword
+    assert tokenize("forberedende") == ["forbered"] and tokenize("forberede") == ["forb"]
+    assert "forb" in _forms(keyword, "forbered")
+    assert "forbered" not in evidence.unknown_terms(
+        "Kunne Forretningsudvalget træffe beslutninger på DASSOS' vegne i 2020, eller var det kun forberedende?",
+        evidence.search("Forretningsudvalget beslutningskompetence", date(2020, 3, 1), None))
+
+    q = "Who from the National Board of Social Services presented VISO at the DASSOS meeting on 5 May 2022?"
+    assert "National" not in without_phrases(q) and "DASSOS" in without_phrases(q)
+    assert evidence.named(q) == set(tokenize("VISO DASSOS")), evidence.named(q)
+    assert "ikrafttræden" in expand_query("When it takes effect?")
+    assert "lukning" in expand_query("Was the offer closed?") and "godkend" in expand_query("an approving body")

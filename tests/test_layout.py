@@ -117,9 +117,9 @@ def test_query_expansion_skips_terms_the_index_lacks(seed_settings, monkeypatch)
 
     # The seed index holds every Danish term of the glossary; add one that no document uses.
     monkeypatch.setitem(glossary.EN_DA, "unicorn", "enhjørning")
-    phrases, pattern = glossary._compile(glossary.EN_DA)
+    phrases, matcher = glossary._compile(glossary.EN_DA)
     monkeypatch.setattr(glossary, "_PHRASES", phrases)
-    monkeypatch.setattr(glossary, "_PATTERN", pattern)
+    monkeypatch.setattr(glossary, "_MATCHER", matcher)
     retriever = Retriever(Assistant(seed_settings.with_(llm_provider="none")).index)
     assert all(retriever._indexed(da) for p, da in glossary.EN_DA.items() if p != "unicorn")
     question = "Who is the chair of the unicorn?"
