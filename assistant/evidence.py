@@ -174,7 +174,8 @@ class Evidence:
         from assistant.glossary import without_phrases
         from ingest.dates import MONTHS
 
-        words = [w for w in re.findall(r"(?<![\w.])[A-ZÆØÅ][\w-]*", without_phrases(question)) if w.lower() not in MONTHS]
+        words = [w for w in re.findall(r"(?<![\w.])[A-ZÆØÅ][\w-]*", without_phrases(question))
+                 if w.lower() not in MONTHS]
         first = re.match(r"\W*([\w-]+)", question)
         if first and words and words[0] == first.group(1):
             words = words[1:]
@@ -253,7 +254,7 @@ class Evidence:
         ranked = sorted(spans, key=lambda x: (not (kind in CONTACT_KINDS and x[1].carries_answer), -x[1].score))
         quoted = [(h, s) for h, s in ranked[:3] if s.score >= 0.5 * ranked[0][1].score] if ranked else []
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], answer_type(question),
+        why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], kind,
                       self.unknown_terms(question, hits) if lang == "da" else []) or self.unasked(question, hits, quoted)
         cites = self.citations()
         if why:
@@ -262,11 +263,10 @@ class Evidence:
                 cites.add(h.chunk, first)
             return AnswerPart(silent_text(lang, why, region), cites.items, abstained=True, passages=passages,
                               notes=[f"abstained: {why}"])
-        asks = answer_type(question)
-        if asks in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
+        if kind in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
             names = self.named(question)
             quoted = [(h, s) for h, s in quoted
-                      if names <= names_held(names, h, s, asks, self.opening(h, names))] or quoted
+                      if names <= names_held(names, h, s, kind, self.opening(h, names))] or quoted
         quoted += self.other_parts(question, hits, quoted)
         lines, proposal = [], False
         for h, s in quoted:
@@ -284,8 +284,7 @@ class Evidence:
     def opening(self, hit: Hit, names: set[str]) -> str:
         """The start of the hit's document, read only when the passage itself lacks one of the names. Not for an
         agenda or minutes: their start lists every item, and each item has a subject of its own."""
-        if hit.chunk.kind in ("agenda", "minutes") or not names or \
-                names <= {n for n in names if n in hit.chunk.context_text().lower()}:
+        if hit.chunk.kind in ("agenda", "minutes") or all(n in hit.chunk.context_text().lower() for n in names):
             return ""
         return self.index.chunks.opening(hit.chunk.doc_id)
 

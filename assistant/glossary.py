@@ -103,7 +103,6 @@ def expand_query(question: str, replace: bool = False, keep=None) -> str:
     return question if not extra else f"{question} {' '.join(extra)}"
 
 
-
 def without_phrases(text: str) -> str:
     """The text with the glossary's English phrases blanked out, case kept elsewhere: "the National Board of Social
     Services" is a term the glossary translates, not a name the documents must spell."""

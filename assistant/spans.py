@@ -22,12 +22,13 @@ MAX_SPAN = 600
 _ASKS = (
     # The question word first: "Hvornår skal udvalget træffe beslutning …?" asks for a date, not a decision.
     ("date", re.compile(r"^\W*(?:og |and )?(hvornår|when)\b", re.I)),
-    # A rate is an amount per day or year ("the daily rate"), not a share ("the occupancy rate"). "Taksten" alone is
-    # no amount question: tariffs are asked about as rules and as changes in per cent as often as as amounts.
     # Contact details: a phone number or an e-mail address, which no other kind of passage gives.
     # "Hvem skal jeg ringe til?" asks who, "telefontid" asks when: only the words for the number ask for a number.
-    ("phone", re.compile(r"\b(tlf\.?(?: ?nr\.?)?|telefon(?:nummer(?:et)?|numre(?:ne)?|nr\.?)?|phone(?: numbers?)?)(?!\w)", re.I)),
+    ("phone", re.compile(r"\b(tlf\.?(?: ?nr\.?)?|telefon(?:nummer(?:et)?|numre(?:ne)?|nr\.?)?|"
+                         r"phone(?: numbers?)?)(?!\w)", re.I)),
     ("email", re.compile(r"\b(e-?mail(?:adresse\w*|address\w*)?|mailadresse\w*)\b", re.I)),
+    # A rate is an amount per day or year ("the daily rate"), not a share ("the occupancy rate"). "Taksten" alone is
+    # no amount question: tariffs are asked about as rules and as changes in per cent as often as as amounts.
     ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|takst for|"
                          r"(?:daily|day|weekly|monthly|annual|yearly) rates?)\b", re.I)),  # "how much" alone asks for a quantity
     # Minutes record the decision under each item, beside the proposal ("Indstilling"): a question about the outcome
@@ -179,9 +180,8 @@ def carries(kind: str | None, text: str) -> bool:
 def gives(kind: str | None, span: str, years: set[int], days: set[tuple[int, int]] = frozenset()) -> bool:
     """Whether a quote gives the kind of fact the question asks for, where its words can tell: a date other than
     the days the question names ("the deadline for the conference on 9 April" is not 9 April), more exact than a
-    year it names. A decision is not told by words: minutes state one in their
-    own words as often as with "Godkendt"; what was decided on a day is checked by the document's date
-    (Evidence.unasked)."""
+    year it names. A decision is not told by words: minutes state one in their own words as often as with
+    "Godkendt"; what was decided on a day is checked by the document's date (Evidence.unasked)."""
     if kind != "date":
         return True
     if days:  # asked when on a day it names: the time of day answers ("kl. 10-12")

@@ -113,6 +113,14 @@ _DAY_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\.? {0,3}([a-zæøå]{3,9})\b(?! {0
                         r"(?<![\d.])(\d{1,2})[./](\d{1,2})\.?(?![\d./])", re.I)
 
 
+def _day_month_mentions(text: str):
+    """(start, end, (day, month)) of each day named by day and month with no year after it ("9. april", "4.6.")."""
+    for m in _DAY_MONTH.finditer(text):
+        month = MONTHS.get(m.group(2).lower()) if m.group(1) else int(m.group(4))
+        if month:
+            yield m.start(), m.end(), (int(m.group(1) or m.group(3)), month)
+
+
 def names_day(text: str, day: date) -> bool:
     """Whether the text names this day: as a whole date, or as day and month ("4. juni", "4.6.") in a text that
     names the day's year too ("… 4. juni, 24. september og 10. december 2026")."""
@@ -123,23 +131,12 @@ def names_day(text: str, day: date) -> bool:
         pass
     if day.year not in years_named(text):
         return False
-    for m in _DAY_MONTH.finditer(text):
-        if m.group(1):
-            if int(m.group(1)) == day.day and MONTHS.get(m.group(2).lower()) == day.month:
-                return True
-        elif int(m.group(3)) == day.day and int(m.group(4)) == day.month:
-            return True
-    return False
+    return any(pair == (day.day, day.month) for _, _, pair in _day_month_mentions(text))
 
 
 def day_months(text: str) -> set[tuple[int, int]]:
     """The (day, month) of every day the text names, with or without its year ("den 9. april", "2026-02-27")."""
-    out = {(d.day, d.month) for d in days_named(text)}
-    for m in _DAY_MONTH.finditer(text):
-        month = MONTHS.get(m.group(2).lower()) if m.group(1) else int(m.group(4))
-        if month:
-            out.add((int(m.group(1) or m.group(3)), month))
-    return out
+    return {(d.day, d.month) for d in days_named(text)} | {pair for _, _, pair in _day_month_mentions(text)}
 
 
 def without_days(text: str, pairs: set[tuple[int, int]]) -> str:
@@ -151,10 +148,7 @@ def without_days(text: str, pairs: set[tuple[int, int]]) -> str:
                  if m.precision == "day" and (m.value.day, m.value.month) in pairs]
     except BadDate:
         spans = []
-    for m in _DAY_MONTH.finditer(text):
-        month = MONTHS.get(m.group(2).lower()) if m.group(1) else int(m.group(4))
-        if (int(m.group(1) or m.group(3)), month) in pairs:
-            spans.append((m.start(), m.end()))
+    spans += [(a, b) for a, b, pair in _day_month_mentions(text) if pair in pairs]
     out = list(text)
     for a, b in spans:
         out[a:b] = " " * (b - a)
