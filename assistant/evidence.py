@@ -1,10 +1,12 @@
 """Answer parts from the index: a rule result cited, passages quoted, decision-register items listed."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 
 from assistant.abstention import MIN_LITERAL, MIN_WEIGHTED_COVERAGE, NEAR_SHARE, holds, silence, weighted_coverage
 from assistant.answer import AnswerPart
@@ -516,8 +518,6 @@ class _Spellings:
         "sekretariat"), the most alike first: spelt alike after folding (glossary.fold), the folded beginnings shared
         over COGNATE_SHARE of the term and at least COGNATE_MIN letters, and at most COGNATE_LONGER letters longer
         (an inflection, not a compound: "conferences" is "konference", not "konferencetema")."""
-        import bisect
-
         from assistant.glossary import fold
 
         if self.folded is None:
@@ -526,14 +526,10 @@ class _Spellings:
         need = max(COGNATE_MIN, math.ceil(COGNATE_SHARE * len(f)))
         if len(f) < need:
             return []
-        prefix, found = f[:need], []
-        i = bisect.bisect_left(self.folded, (prefix, ""))
-        while i < len(self.folded) and self.folded[i][0].startswith(prefix):
-            folded, word = self.folded[i]
-            i += 1
-            if len(folded) <= len(f) + COGNATE_LONGER:
-                shared = next((n for n, (a, b) in enumerate(zip(folded, f)) if a != b), min(len(folded), len(f)))
-                found.append((-shared, len(folded), word))
+        found = []
+        for folded, word in _beginning_with(self.folded, f[:need], len(f) + COGNATE_LONGER, key=lambda x: x[0]):
+            shared = next((n for n, (a, b) in enumerate(zip(folded, f)) if a != b), min(len(folded), len(f)))
+            found.append((-shared, len(folded), word))
         return [w for _, _, w in sorted(found)]
 
     def closest(self, term: str) -> tuple[str, float]:
@@ -606,16 +602,19 @@ def _forms(keyword, term: str, limit: int = 20) -> list[str]:
     ("forberede" -> forb, "forberedende" -> forbered): an indexed stem the term begins with, of at least FORM_MIN
     letters and half the term, or an indexed word that begins with the term and is at most COGNATE_LONGER letters
     longer (an inflection, not a compound)."""
-    import bisect
-
     out = [term] + [term[:n] for n in range(max(FORM_MIN, (len(term) + 1) // 2), len(term)) if term[:n] in keyword]
-    words = _spellings(keyword).words
-    i = bisect.bisect_right(words, term)
-    while i < len(words) and words[i].startswith(term) and len(out) < limit:
-        if len(words[i]) <= len(term) + COGNATE_LONGER:
-            out.append(words[i])
+    longer = (w for w in _beginning_with(_spellings(keyword).words, term, len(term) + COGNATE_LONGER) if w != term)
+    return out + list(islice(longer, max(0, limit - len(out))))
+
+
+def _beginning_with(items: list, prefix: str, longest: int, key=lambda x: x):
+    """The items of a sorted list whose key begins with the prefix and is at most `longest` letters long, in order
+    (a bisection, then a walk over the items that share the prefix)."""
+    i = bisect.bisect_left(items, prefix, key=key)
+    while i < len(items) and key(items[i]).startswith(prefix):
+        if len(key(items[i])) <= longest:
+            yield items[i]
         i += 1
-    return out
 
 
 def _spoken_of(term: str, words: set[str]) -> bool:
