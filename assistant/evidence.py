@@ -44,6 +44,16 @@ class Evidence:
         tokens = tokenize(expand_query(question))
         return (set(tokens) | _spelled_as_indexed(tokens, self.index.keyword)) - generic()
 
+    def part_terms(self, question: str, part: str) -> set[str]:
+        """The terms one part of a question is answered by: the whole question's, less the words only the other
+        parts use ("Who chairs X, and who is the vice-chair?": the chair's part does not look for "vice"). A part
+        with no words of its own ("Hvornår og hvor …") is answered by the whole question's terms."""
+        whole, own = self.terms(question), self.terms(part)
+        if not own:
+            return whole
+        others = set().union(*(self.terms(p) for p in question_parts(question) if p != part)) - own
+        return (whole - others) or whole
+
     # --- rule results ----------------------------------------------------------------------------
 
     def rule_part(self, result: dict, text: str) -> AnswerPart:
@@ -66,9 +76,11 @@ class Evidence:
 
     def spans(self, question: str, hits: list[Hit], n: int = 5, asked: str | None = None) -> list[tuple[Hit, Span]]:
         """The best span of each of the first n passages. With `asked` (one part of a question that asks several
-        things), the kind of fact, the focus and what is counted come from that part, the terms from the whole."""
+        things), the kind of fact, the focus and what is counted come from that part, and the terms are the whole
+        question's less those only the other parts use (part_terms)."""
+        terms = self.part_terms(question, asked) if asked else self.terms(question)
         asked = asked or question
-        terms, kind, focus = self.terms(question), answer_type(asked), self.indexed_focus(asked)
+        kind, focus = answer_type(asked), self.indexed_focus(asked)
         nouns = self.counted_nouns(asked)
         out = []
         for rank, h in enumerate(hits[:n]):
@@ -301,14 +313,13 @@ class Evidence:
 
     def other_parts(self, question: str, hits: list[Hit], quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:
         """For a question that asks several things, the best span for each part that the quotes do not hold yet
-        ("…, and when was its next meeting?" wants a date beside the person). The first part is asked again only
-        when the whole question's kind of fact was another part's."""
+        ("…, and when was its next meeting?" wants a date beside the person; "Who chairs X, and who is the
+        vice-chair?" wants the chair, whom the whole question's best sentence, about the vice-chair, may not name)."""
         parts = question_parts(question)
         if len(parts) == 1:
             return []
-        asked = parts[1:] if answer_type(parts[0]) == answer_type(question) else parts
         out: list[tuple[Hit, Span]] = []
-        for part in asked:
+        for part in parts:
             ranked = sorted(self.spans(question, hits, asked=part), key=lambda x: -x[1].score)
             if ranked and not any(ranked[0][0].chunk.id == h.chunk.id and
                                   normalize_ws(ranked[0][1].text) in normalize_ws(s.text) for h, s in quoted + out):

@@ -103,8 +103,12 @@ def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
 # A question that asks two things: "Who was …, and when was its next meeting?", "Hvor lang er perioden, og hvem skal
 # fastlægge behovet?". The second part starts at "and"/"og" before a question word.
 # It starts only after a non-space, so a long run of spaces is read once, not once from each of its spaces.
-_PART = re.compile(r"(?<!\s)(?:,\s*|\s+)(?:and|og)\s+(?=(?:when|who|whom|how|what|where|which|by how|hvornår|hvem|hvor|hvad|"
-                   r"hvilke[nt]?|med hvor)\b)", re.I)
+# A preposition may lead the question word ("and under which agreement", "og med hvor mange"); after a comma, a verb
+# may lead a yes/no part ("…, og var der nogen der gik før tid?", "…, and is it final?").
+_PART = re.compile(r"(?<!\s)(?:,\s*|\s+)(?:and|og)\s+(?=(?:(?:under|in|on|at|for|from|by|with|to|i|på|til|fra|med|af|"
+                   r"efter|inden)\s+)?(?:when|who|whom|how|what|where|which|hvornår|hvem|hvor|hvad|hvilke[nt]?)\b)|"
+                   r"(?<!\s),\s*(?:and|og)\s+(?=(?:er|var|blev|bliver|har|havde|skal|kan|is|was|were|are|did|does|"
+                   r"do|has|will|can)\s)", re.I)
 
 
 def question_parts(question: str) -> list[str]:
@@ -270,11 +274,17 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
                    None)
     if end is None and missing and i + 1 < len(segs):
         na, nb = segs[i + 1]
-        if set(tokenize(text[na:nb])) & missing and nb - a <= MAX_SPAN:
+        if _holds_any(set(tokenize(text[na:nb])), missing) and nb - a <= MAX_SPAN:
             end = nb
     if end is None:
         return a, b
     return a, _list_end(text, end) if text[a:end].rstrip().endswith(":") else end
+
+
+def _holds_any(words: set[str], terms: set[str]) -> bool:
+    """Whether the words hold one of the terms, or a word that a term of 4 letters or more begins a compound or an
+    inflection of ("chaired" holds "chair", "døgnpladser" holds "plads"), as _scored counts a partial match."""
+    return bool(words & terms) or any(t in w for t in terms if len(t) >= 4 for w in words)
 
 
 SUBJECT_WEIGHT = 0.3
@@ -296,7 +306,7 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
         held = question_terms & words
         score = sum(weight(t) for t in held) + sum(weight(t) for t in held & focus)
         # Danish compounds: "døgnpladser" answers a question about "pladser".
-        partial = {t for t in question_terms - words if len(t) >= 4 and any(t in w for w in words)}
+        partial = {t for t in question_terms - words if _holds_any(words, {t})}
         score += 0.5 * sum(weight(t) for t in partial)
         if kind and carries(kind, s):
             score += 2.0
