@@ -543,23 +543,22 @@ class _Spellings:
             found.append((-shared, len(folded), word))
         return [w for _, _, w in sorted(found)]
 
-    def closest(self, term: str) -> tuple[str, float]:
+    def closest(self, term: str, n: int = 3) -> list[tuple[str, float]]:
+        """The n indexed words most alike to the term, at least MIN_CLOSE alike, the most alike first."""
         import difflib
 
         import numpy as np
 
         if not self.words:
-            return "", 0.0
+            return []
         wanted = np.zeros(self.counts.shape[1], dtype=np.int16)
         for ch in term:
             wanted[self.column.get(ch, -1)] += 1
         shared = np.minimum(self.counts, wanted).sum(axis=1)
         # a little slack for float rounding: the filter may only keep too many, never too few
         keep = np.flatnonzero(2 * shared >= MIN_CLOSE * (self.lengths + len(term)) - 1e-6)
-        best = difflib.get_close_matches(term, [self.words[i] for i in keep], n=1, cutoff=MIN_CLOSE)
-        if not best:
-            return "", 0.0
-        return best[0], difflib.SequenceMatcher(None, best[0], term).ratio()
+        best = difflib.get_close_matches(term, [self.words[i] for i in keep], n=n, cutoff=MIN_CLOSE)
+        return [(w, difflib.SequenceMatcher(None, w, term).ratio()) for w in best]
 
 
 @lru_cache(maxsize=4)
@@ -579,11 +578,16 @@ def _cognate(keyword, term: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _alike(keyword, term: str) -> tuple[tuple[str, float], ...]:
+    """The indexed words most alike in spelling to `term` and how alike, the most alike first, none below MIN_CLOSE.
+    Cached per index and word: the unknown-word check and the question's terms ask about the same words, question
+    after question."""
+    return tuple(_spellings(keyword).closest(term))
+
+
 def _closest(keyword, term: str) -> tuple[str, float]:
-    """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE. Cached per
-    index and word: the unknown-word check and the question's terms ask about the same words, question after
-    question."""
-    return _spellings(keyword).closest(term)
+    """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE."""
+    return next(iter(_alike(keyword, term)), ("", 0.0))
 
 
 def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
@@ -593,9 +597,10 @@ def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
     for i, t in enumerate(tokens):
         if t in keyword or len(t) < 4 or not t.isalpha():
             continue
-        word, alike = _closest(keyword, t)
-        if alike >= SAME_WORD:
-            out.add(word)
+        # a typo can be one letter off several indexed words ("referant": "referent", "referat"): each may be meant
+        same = [w for w, alike in _alike(keyword, t) if alike >= SAME_WORD]
+        if same:
+            out.update(same)
         else:
             out.update(_cognates(keyword, t))
         if i + 1 < len(tokens):

@@ -14,8 +14,9 @@ from ingest.text import BULLET, LIST_ITEM, tokenize
 _LABEL = r"[A-ZÆØÅ][\w.,()/-]*(?: [\w.,()/-]+){0,5}"
 _SENT_SPLIT = re.compile(rf"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?={BULLET}\s)|\n{{2,}}(?![a-zæøå])|"
                          rf"\n(?={_LABEL}(?::| \|) )| \| (?={_LABEL}: )")
+_FIELD = re.compile(rf"\s*{_LABEL}: \S")
 _ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|pr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
-                           r"e\.g|i\.e|no)\.|\b\d{1,2}\.)$", re.I)
+                           r"e\.g|i\.e|no)\.|\b\d{1,2}\.|\s(?-i:[A-ZÆØÅ])\.)$", re.I)  # and a name's initial: "Ulla B. Andersen"
 MAX_SPAN = 600
 
 # What a question asks for, and how a sentence shows it carries that.
@@ -314,8 +315,8 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
             score *= 0.6  # a sentence with the question's words but not what it asks for leads to the answer at most
         if counted_nouns and counts(counted_nouns, s):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
-        if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")):
-            score *= 0.5  # a heading, not an answer
+        if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")) and not _FIELD.match(s):
+            score *= 0.5  # a heading, not an answer; a labelled field ("Fraværende: Jesper Ravnsgaard (C)") answers
         elif subject and len(words & subject) >= SUBJECT_SHARE * len(words):
             score *= 0.5  # the document's own title line, as it heads the text
         elif heading and len(words & heading) >= SUBJECT_SHARE * len(words):
