@@ -11,9 +11,10 @@ from itertools import islice
 from assistant.abstention import MIN_LITERAL, MIN_WEIGHTED_COVERAGE, NEAR_SHARE, holds, silence, weighted_coverage
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
+from assistant.meaning import by_meaning
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import (CONTACT_KINDS, Span, answer_type, asks_total, best_span, carries, counted, counts,
-                             focus_terms, gives, question_parts, sentences)
+from assistant.spans import (CONTACT_KINDS, Span, answer_type, asks_total, carries, counted, counts, holds_any,
+                             focus_terms, gives, question_parts, sentences, top_spans)
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short, day_months, days_named, names_day, years_named
@@ -74,19 +75,19 @@ class Evidence:
     def search(self, question: str, as_of: date, filters: Filters | None, k: int = 5) -> list[Hit]:
         return self.retriever.search(question, k=k, filters=filters, as_of=as_of)
 
-    def spans(self, question: str, hits: list[Hit], n: int = 5, asked: str | None = None) -> list[tuple[Hit, Span]]:
+    def spans(self, question: str, hits: list[Hit], n: int = 5, asked: str | None = None,
+              per_hit: int = 1) -> list[tuple[Hit, Span]]:
         """The best span of each of the first n passages. With `asked` (one part of a question that asks several
         things), the kind of fact, the focus and what is counted come from that part, and the terms are the whole
-        question's less those only the other parts use (part_terms)."""
+        question's less those only the other parts use (part_terms). With per_hit, that many spans of each."""
         terms = self.part_terms(question, asked) if asked else self.terms(question)
         asked = asked or question
         kind, focus = answer_type(asked), self.indexed_focus(asked)
         nouns = self.counted_nouns(asked)
         out = []
         for rank, h in enumerate(hits[:n]):
-            span = best_span(terms, h.chunk.text, kind, self.idf, focus, nouns, subject_terms(h.chunk),
-                             heading_words(h.chunk.section_title))
-            if span is not None:
+            for span in top_spans(terms, h.chunk.text, kind, self.idf, focus, per_hit, nouns, subject_terms(h.chunk),
+                                  heading_words(h.chunk.section_title)):
                 # The item or heading a sentence stands under speaks for it: "Punktet blev udsat" answers a question
                 # about the item "Fokusområder for Rammeaftalen Syd" though the sentence names neither.
                 heading = (terms & set(tokenize(h.chunk.section_title))) - set(tokenize(span.text))
@@ -227,6 +228,9 @@ class Evidence:
         the question gives."""
         names, years, asks = self.named(question), years_named(question), answer_type(question)
         nouns = self.counted_nouns(question)
+        # An amount answers only beside what the question prices: "taksten pr. døgn" is not "Udvidelsen koster 2,3
+        # mio. kr.", as a count answers only beside what is counted.
+        priced = focus_terms(question, nouns_only=True) if asks == "money" else set()
         total = asks_total(question)
         if nouns and not any(counts(nouns, h.chunk.text, total=total) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
@@ -244,7 +248,8 @@ class Evidence:
             fits.append((all(names_day(head, d) and (asks != "decision" or not c.date or c.date >= d.isoformat())
                              for d in days), names_held(names, h, s, asks, self.opening(h, names)),
                          years_named(head) | years_named(valid),
-                         gives(asks, s.text, years, asked_days) and (not nouns or counts(nouns, s.text, total=total))))
+                         gives(asks, s.text, years, asked_days) and (not nouns or counts(nouns, s.text, total=total))
+                         and (not priced or holds_any(set(tokenize(s.text)), priced))))
         if not fits or any(day and names <= held and years <= covered and kind for day, held, covered, kind in fits):
             return None
         # Why not: the first part that no quote answers; else (each part is answered, but by different passages)
@@ -264,9 +269,16 @@ class Evidence:
             hits = hits + self.carried_elsewhere(kind, hits)
             spans = self.spans(question, hits, n=len(hits))
         passages = [h.to_dict() for h in hits]
+        ranked = sorted(spans, key=lambda x: -x[1].score)
+        if self.crosses_language(lang, hits):
+            more = sorted(self.spans(question, hits, per_hit=3), key=lambda x: -x[1].score)
+            ranked = by_meaning(question, more, self.embeddings())
         # A phone number or an address is what the question asks for: the spans that give one come first.
-        ranked = sorted(spans, key=lambda x: (not (kind in CONTACT_KINDS and x[1].carries_answer), -x[1].score))
-        quoted = [(h, s) for h, s in ranked[:3] if s.score >= 0.5 * ranked[0][1].score] if ranked else []
+        ranked.sort(key=lambda x: not (kind in CONTACT_KINDS and x[1].carries_answer))
+        # The first is quoted; the others only if their words score half the best's (by meaning, the first need not
+        # be the best by words).
+        best = max((s.score for _, s in ranked), default=0.0)
+        quoted = ranked[:1] + [(h, s) for h, s in ranked[1:] if s.score >= 0.5 * best][:2]
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], kind,
                       self.unknown_terms(question, hits) if lang == "da" else []) or self.unasked(question, hits, quoted)
@@ -294,6 +306,19 @@ class Evidence:
         head = "Det fremgår af dokumenterne:" if lang == "da" else "The documents say (quoted in Danish):"
         text = "\n".join([head, *lines] + ([proposal_note(lang)] if proposal else []))
         return AnswerPart(text, cites.items, passages=passages)
+
+    @staticmethod
+    def crosses_language(lang: str, hits: list[Hit]) -> bool:
+        """Whether the question's language is not that of the best passages (an English question over Danish
+        minutes): their sentences are then chosen by meaning as well as by words (assistant.meaning)."""
+        from assistant.slots import detect_language
+
+        return any(detect_language(h.chunk.text[:2000]) != lang for h in hits[:3])
+
+    def embeddings(self):
+        from ingest.embeddings import get_embeddings
+
+        return get_embeddings(self.index.embedding_spec)
 
     def opening(self, hit: Hit, names: set[str]) -> str:
         """The start of the hit's document, read only when the passage itself lacks one of the names. Not for an

@@ -28,7 +28,8 @@ def fold(word: str) -> str:
 # Regular English endings: a phrase of the glossary is found in any of its words' regular forms ("takes effect",
 # "closed", "approving"); irregular forms ("took") need their own entry.
 _ENDINGS = ("s", "es", "d", "ed", "ing")
-_WORD = re.compile(r"[\w'’-]+")
+# A hyphen joins two words as a space does: "vice-chair" is the phrase "vice chair".
+_WORD = re.compile(r"[\w'’]+")
 
 
 def _bases(word: str) -> set[str]:
@@ -48,7 +49,7 @@ class _Phrases:
     def __init__(self, phrases: tuple[str, ...]):
         self.by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for rank, phrase in enumerate(phrases):
-            words = tuple(phrase.split())
+            words = tuple(_WORD.findall(phrase))
             self.by_first.setdefault(words[0], []).append((rank, words))
 
     def finditer(self, low: str) -> list[tuple[int, int, int]]:
@@ -64,7 +65,7 @@ class _Phrases:
                         break
                     n = len(phrase)
                     if i + n <= len(words) and all(
-                            phrase[j] in bases[i + j] and not low[words[i + j - 1][2]:words[i + j][1]].strip(" ")
+                            phrase[j] in bases[i + j] and not low[words[i + j - 1][2]:words[i + j][1]].strip(" -")
                             for j in range(1, n)):
                         best = (rank, n)
             if best is None:

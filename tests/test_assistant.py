@@ -539,3 +539,70 @@ def test_words_the_stemmer_cuts_two_ways_are_one_word_and_dates_and_glossary_phr
     assert evidence.named(q) == set(tokenize("VISO DASSOS")), evidence.named(q)
     assert "ikrafttræden" in expand_query("When it takes effect?")
     assert "lukning" in expand_query("Was the offer closed?") and "godkend" in expand_query("an approving body")
+
+
+def test_each_part_of_a_question_that_asks_two_things_gets_its_own_quote(seed_assistant):
+    """"Who was …, and when was its next meeting?" wants the person and the date, each from its own sentence; a part
+    may open with a preposition ("and under which agreement") or, after a comma, a verb ("…, og var der nogen …")
+    (real seed store: DASSOS 5.5.2022, Anette Holm and "Næste møde i Dialogforum er fredag den 9. september 2022")."""
+    from assistant.spans import question_parts
+
+    assert question_parts("When did it come into force, and under which agreement?") == [
+        "When did it come into force", "under which agreement?"]
+    assert question_parts("Hvem var fraværende på mødet, og var der nogen der gik før tid?") == [
+        "Hvem var fraværende på mødet", "var der nogen der gik før tid?"]
+    assert question_parts("Is the expansion final or does it need approval?") == [
+        "Is the expansion final or does it need approval?"]
+
+    ans = seed_assistant.ask("Who was DASSOS' representative in Ankestyrelsen's Dialogue Forum in 2022, and when "
+                             "was its next meeting?", as_of=date(2022, 5, 5))
+    assert not ans.abstained and "Anette Holm" in ans.answer and "9. september 2022" in ans.answer, ans.answer
+
+
+def test_labelled_fields_initials_and_typos_do_not_hide_the_answer(seed_assistant):
+    """A minutes' field line ("Fraværende: Jesper Ravnsgaard (C)") is an answer, not a heading; a name's initial
+    ("Ulla B. Andersen") ends no sentence, so the sentence after it is the one that follows; a typo one letter off
+    two indexed words ("referant": "referent", "referat") is looked for as both (real seed store: the dialogue
+    meeting of 5 December, "Thorbjørn Aagaard (referent)")."""
+    from assistant.spans import best_span, sentences
+
+    minutes = ("Medlemmer: Tove Halkjær (A), formand\nFraværende: Jesper Ravnsgaard (C)\n\n"
+               "Mødet blev holdt i Roskilde, og formanden bød velkommen til de fremmødte medlemmer.")
+    span = best_span({"fravær"}, minutes, "who", lambda t: 1.0, focus={"fravær"})
+    assert span is not None and span.text.startswith("Fraværende: Jesper Ravnsgaard"), span
+    first, then = "Mødet var med tilsynschef Ulla B. Andersen, Socialtilsyn Midt.", "Derefter drøftede mødet sagen."
+    assert sentences(f"{first} {then}") == [first, then]
+
+    ans = seed_assistant.ask("hvem var referant på dialogmødet mellem socialtilsyn midt og dassos i december?",
+                             as_of=date(2026, 3, 1))
+    assert not ans.abstained and "Thorbjørn Aagaard" in ans.answer, ans.answer
+
+
+def test_an_english_question_over_danish_passages_chooses_its_sentence_by_meaning_too(seed_assistant):
+    """An English question shares few words with a Danish passage: the sentence that answers is ranked by the
+    multilingual embedding as well (assistant.meaning), fused by rank with the word score (real seed store and
+    model: "Hjerneskadesamrådene kommer med anbefalinger til og rådgiver Sundhedsstyregruppen og DASSOS")."""
+    from assistant.glossary import expand_query
+
+    assert "næstformand" in expand_query("Who is the vice-chair?")  # a hyphen joins a glossary phrase's words
+    ans = seed_assistant.ask("Who do the brain injury councils (hjerneskadesamrådene) advise and give "
+                             "recommendations to these days?", as_of=date(2026, 3, 1))
+    assert not ans.abstained and "Sundhedsstyregruppen" in ans.answer, ans.answer
+
+
+def test_a_tariff_per_day_asks_for_an_amount_given_beside_what_it_prices():
+    """"Hvad er taksten pr. døgn …?" asks for an amount; an amount is told by its form, also as a table cell or a
+    Danish price ("3.460", "3460,-"), never by a date; and an amount of something else ("Udvidelsen koster 2,3 mio.
+    kr.") gives no tariff (Evidence.unasked, by the question's noun)."""
+    from assistant.spans import answer_type, carries, focus_terms, gives, holds_any
+    from ingest.text import tokenize
+
+    assert answer_type("Hvad er taksten pr. døgn i aflastningstilbuddet Fjordhuset?") == "money"
+    assert answer_type("What is the rate per day at Solsikken?") == "money"
+    assert answer_type("Hvad er taksten?") is None  # a tariff is asked about as a rule as often as as an amount
+    assert carries("money", "Takst 2026 | 3.460") and carries("money", "pris 3460,-")
+    assert not carries("money", "mødet den 12.05.2026") and not carries("money", "version 2.1.3")
+    assert gives("money", "Taksten er 3.460 kr. pr. døgn.", set()) and not gives("money", "Taksten stiger.", set())
+    priced = focus_terms("Hvad er taksten pr. døgn i Fjordhuset?", nouns_only=True)
+    assert holds_any(set(tokenize("Taksten er 3.460 kr. pr. døgn.")), priced)
+    assert not holds_any(set(tokenize("Udvidelsen koster 2,3 mio. kr. årligt.")), priced)
