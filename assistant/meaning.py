@@ -8,6 +8,8 @@ neither scale needs a threshold.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from assistant.retrieval import Hit
@@ -31,9 +33,33 @@ def by_meaning(question: str, candidates: list[tuple[Hit, "Span"]], embeddings) 
     if len(pool) < 2:
         return pool
     question_vec = np.asarray(embeddings.embed_query(question), dtype=np.float32)
-    vecs = np.asarray(embeddings.embed_documents([s.text[:MAX_CHARS] for _, s in pool]), dtype=np.float32)
+    vecs = np.asarray(_span_vectors(embeddings, [s.text[:MAX_CHARS] for _, s in pool]), dtype=np.float32)
     by_sense = np.argsort(-(vecs @ question_vec), kind="stable")
     sense_rank = {int(i): r for r, i in enumerate(by_sense)}
     fused = [(1 / (FUSION_K + r) + 1 / (FUSION_K + sense_rank[r]), r) for r in range(len(pool))]
     fused.sort(key=lambda x: (-x[0], x[1]))
     return [pool[r] for _, r in fused]
+
+
+CACHED_SPANS = 4096  # span vectors kept (384 floats each: about 6 MB): the same passages answer many questions
+_cache: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _span_vectors(embeddings, texts: list[str]) -> list[list[float]]:
+    """The embedding of each text, from the cache where an earlier question embedded it (least recently used out)."""
+    model = getattr(embeddings, "model_id", None) or str(id(embeddings))
+    keys = [(model, t) for t in texts]
+    with _lock:
+        found = {k: _cache[k] for k in keys if k in _cache}
+        for k in found:
+            _cache.move_to_end(k)
+    missing = list(dict.fromkeys(k for k in keys if k not in found))
+    if missing:
+        found.update(zip(missing, embeddings.embed_documents([t for _, t in missing])))
+        with _lock:
+            for k in missing:
+                _cache[k] = found[k]
+            while len(_cache) > CACHED_SPANS:
+                _cache.popitem(last=False)
+    return [found[k] for k in keys]

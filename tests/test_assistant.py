@@ -589,6 +589,16 @@ def test_an_english_question_over_danish_passages_chooses_its_sentence_by_meanin
                              "recommendations to these days?", as_of=date(2026, 3, 1))
     assert not ans.abstained and "Sundhedsstyregruppen" in ans.answer, ans.answer
 
+    # the spans' vectors are the model's own, kept for the next question that meets the same passage
+    from assistant import meaning
+    from ingest.embeddings import get_embeddings
+
+    emb = get_embeddings("e5-small")
+    texts = ["Fase I er igangsat i uge 6.", "Taksten er 3.460 kr. pr. døgn."]
+    assert meaning._span_vectors(emb, texts) == emb.embed_documents(texts)
+    assert all((emb.model_id, t) in meaning._cache for t in texts)
+    assert meaning._span_vectors(emb, texts[::-1]) == emb.embed_documents(texts[::-1])
+
 
 def test_a_tariff_per_day_asks_for_an_amount_given_beside_what_it_prices():
     """"Hvad er taksten pr. døgn …?" asks for an amount; an amount is told by its form, also as a table cell or a
