@@ -263,16 +263,19 @@ class Evidence:
                       region: str | None = None, hits: list[Hit] | None = None) -> AnswerPart:
         """Quoted answer spans of the best passages, or a truthful abstention with the closest passages."""
         hits = self.search(question, as_of, filters) if hits is None else hits
-        spans = self.spans(question, hits)
+        # Across languages, three spans of each passage are candidates for the choice by meaning; the best of each
+        # (its first) is what the abstention weighs either way.
+        crossing = self.crosses_language(lang, hits)
+        found = self.spans(question, hits, per_hit=3 if crossing else 1)
         kind = answer_type(question)
-        if kind in CONTACT_KINDS and hits and not any(s.carries_answer for _, s in spans):
+        if kind in CONTACT_KINDS and hits and not any(s.carries_answer for _, s in found):
             hits = hits + self.carried_elsewhere(kind, hits)
-            spans = self.spans(question, hits, n=len(hits))
+            found = self.spans(question, hits, n=len(hits), per_hit=3 if crossing else 1)
+        spans = list({id(h): (h, s) for h, s in reversed(found)}.values())[::-1]  # the first span of each passage
         passages = [h.to_dict() for h in hits]
-        ranked = sorted(spans, key=lambda x: -x[1].score)
-        if self.crosses_language(lang, hits):
-            more = sorted(self.spans(question, hits, per_hit=3), key=lambda x: -x[1].score)
-            ranked = by_meaning(question, more, self.embeddings())
+        ranked = sorted(found, key=lambda x: -x[1].score)
+        if crossing:
+            ranked = by_meaning(question, ranked, self.embeddings())
         # A phone number or an address is what the question asks for: the spans that give one come first.
         ranked.sort(key=lambda x: not (kind in CONTACT_KINDS and x[1].carries_answer))
         # The first is quoted; the others only if their words score half the best's (by meaning, the first need not
