@@ -91,6 +91,9 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+stem = _stem  # the stem of one word, as tokenize gives it
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case, drop stop words, Danish-stem; hyphenated words also yield their parts."""
     stem = _stem

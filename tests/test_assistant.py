@@ -441,6 +441,26 @@ def test_a_word_a_passage_speaks_of_in_other_words_is_held_by_meaning(seed_assis
     assert evidence.meant_by("leder", [], hits) == {}
 
 
+def test_a_compound_the_passage_holds_as_its_parts_counts_as_held(seed_assistant):
+    """A question word that is a compound ("aldersgruppe") is held by a passage that holds its head and its tail in
+    other words ("i alderen", "målgruppen"), through the stemmer and a linking s; one part alone holds nothing. On
+    the seed store this keeps an answer the documents give from being an abstention."""
+    from assistant.abstention import holds
+    from ingest.text import tokenize
+
+    words = set(tokenize("Målgruppen er borgere med autisme i alderen 18-30 år."))
+    assert holds(tokenize("aldersgruppe")[0], words)
+    assert not holds(tokenize("aldersgruppe")[0], set(tokenize("Målgruppen er borgere med autisme.")))
+    assert not holds(tokenize("aldersgruppe")[0], set(tokenize("Borgere i alderen 18-30 år.")))
+    assert holds(tokenize("kapacitetsjustering")[0], set(tokenize("Justeringer af kapaciteten på 7 pladser")))
+    assert not holds(tokenize("takstberegning")[0], set(tokenize("Kapaciteten blev nedjusteret med 7 pladser")))
+
+    answer = seed_assistant.ask("Hvor gamle skulle beboerne på Kollegiet være (hvilken aldersgruppe)?",
+                                as_of=date(2026, 3, 1))
+    assert not answer.abstained
+    assert "18-30" in answer.answer
+
+
 def test_an_english_word_the_glossary_lacks_is_read_as_the_danish_word_it_is_a_cognate_of(seed_assistant):
     """English spellings of the documents' words count as those words (the spelling pairs are data in the glossary):
     "represents" and "secretariat" find "repræsentant" and "sekretariat"; a compound is no cognate of its first part,
