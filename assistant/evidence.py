@@ -284,7 +284,16 @@ class Evidence:
         quoted = ranked[:1] + [(h, s) for h, s in ranked[1:] if s.score >= 0.5 * best][:2]
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], kind,
-                      self.unknown_terms(question, hits) if lang == "da" else []) or self.unasked(question, hits, quoted)
+                      self.unknown_terms(question, hits) if lang == "da" else [])
+        notes: list[str] = []
+        if not why and (why := self.unasked(question, hits, quoted)) and crossing:
+            # The quotes chosen by meaning miss a name, day or kind of fact the question asks for; of the spans
+            # ranked lower, the best by its words that answers all of it is quoted first instead of abstaining.
+            answering = next(((h, s) for h, s in sorted(ranked, key=lambda x: -x[1].score) if (h, s) not in quoted
+                              and self.unasked(question, hits, [(h, s)]) is None), None)
+            if answering:
+                notes.append(f"quoted by its words: the sentences chosen by meaning gave {why}")
+                why, quoted = None, [answering, *quoted[:2]]
         cites = self.citations()
         if why:
             for h in hits[:2]:
@@ -292,10 +301,12 @@ class Evidence:
                 cites.add(h.chunk, first)
             return AnswerPart(silent_text(lang, why, region), cites.items, abstained=True, passages=passages,
                               notes=[f"abstained: {why}"])
+        names = self.named(question)
+        about = [names <= names_held(names, h, s, kind, self.opening(h, names)) for h, s in quoted]
         if kind in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
-            names = self.named(question)
-            quoted = [(h, s) for h, s in quoted
-                      if names <= names_held(names, h, s, kind, self.opening(h, names))] or quoted
+            quoted = [q for q, ok in zip(quoted, about) if ok] or quoted
+        else:  # the quotes about every named thing come first; the choice of quotes is the same
+            quoted = [q for q, ok in zip(quoted, about) if ok] + [q for q, ok in zip(quoted, about) if not ok]
         quoted += self.other_parts(question, hits, quoted)
         lines, proposal = [], False
         for h, s in quoted:
@@ -308,7 +319,7 @@ class Evidence:
                 lines.append(f"• «{normalize_ws(s.text)}» [{n}]")
         head = "Det fremgår af dokumenterne:" if lang == "da" else "The documents say (quoted in Danish):"
         text = "\n".join([head, *lines] + ([proposal_note(lang)] if proposal else []))
-        return AnswerPart(text, cites.items, passages=passages)
+        return AnswerPart(text, cites.items, passages=passages, notes=notes)
 
     @staticmethod
     def crosses_language(lang: str, hits: list[Hit]) -> bool:

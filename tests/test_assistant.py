@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -636,3 +637,48 @@ def test_a_tariff_per_day_asks_for_an_amount_given_beside_what_it_prices():
     priced = focus_terms("Hvad er taksten pr. døgn i Fjordhuset?", nouns_only=True)
     assert holds_any(set(tokenize("Taksten er 3.460 kr. pr. døgn.")), priced)
     assert not holds_any(set(tokenize("Udvidelsen koster 2,3 mio. kr. årligt.")), priced)
+
+
+LEMVIG_MINUTES = """Lemvig Kommune, Ældre- og Handicapudvalget, referat af mødet 3. marts 2026
+
+Medlemmer: Hanne Ravn (A), formand
+Bo Skovgaard (V), næstformand
+Mette Lund (F)
+Karl Dam (O)
+
+Punkt 1: Godkendelse af dagsorden
+Beslutning: Godkendt.
+
+Punkt 2: Status på botilbuddet Engtoften
+Sagsfremstilling: Botilbuddet Engtoften har 24 pladser. Belægningen var 92 procent i 2025, og ventelisten er på 6 borgere.
+Beslutning: Udvalget tog orienteringen til efterretning.
+
+Punkt 3: Meddelelser
+- Næste møde i udvalget: tirsdag den 14. april 2026 kl. 15:00, Lemvig Rådhus, mødelokale 2.
+"""
+
+
+def test_a_committee_of_another_municipality_is_answered_from_its_own_minutes_first(store_copy):
+    """Minutes in a layout of their own ("Medlemmer:" lines, "Punkt N:" items), uploaded beside the seeds: a question
+    in either language about the committee quotes first the passage that names it, and its answer, not a seed
+    passage the sentence choice by meaning liked as well."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from ingest.index import build_index
+    from ingest.pipeline import stage_upload
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    entry = stage_upload(store_copy, "lemvig.txt", LEMVIG_MINUTES.encode(), kind="minutes", on=date(2026, 3, 3),
+                         title="Lemvig Kommune, Ældre- og Handicapudvalget, referat 3.3.2026",
+                         body="Ældre- og Handicapudvalget (Lemvig Kommune)")
+    build_index(corpus, store_copy, "e5-small", add=[entry])
+    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=corpus).with_(llm_provider="none"))
+    for question, answer in (
+            ("Who is the deputy chair of Lemvig's committee for the elderly and disabled (Ældre- og "
+             "Handicapudvalget)?", "Bo Skovgaard"),
+            ("Hvem er næstformand for Ældre- og Handicapudvalget i Lemvig?", "Bo Skovgaard"),
+            ("How many places does Engtoften have?", "24 pladser")):
+        got = assistant.ask(question, as_of=date(2026, 3, 10))
+        assert not got.abstained, question
+        first = got.answer.split("•", 2)[1]
+        assert answer in first and got.citations[0].doc_id == entry.id, (question, got.answer)
