@@ -115,11 +115,9 @@ class Evidence:
         """Question words the documents never use, not even misspelt or as parts of a hyphenated compound; with
         hits, also words that only other documents than those of the best passages use: what the store holds
         besides the subject's documents says nothing about whether these speak of it."""
-        from assistant.slots import detect_language
-
         keyword = self.index.keyword
         # A Danish question word that an English document lacks says nothing about what that document speaks of.
-        subject = {h.chunk.doc_id for h in hits[:3] if detect_language(h.chunk.text[:2000]) == "da"}
+        subject = {h.chunk.doc_id for h in hits[:3] if passage_language(h.chunk.text) == "da"}
         near: set[str] | None = None
         out = []
         # What the question asks for ("Hvilken aldersgruppe …?") is given by the answer's value ("18-30 år"), not
@@ -325,9 +323,7 @@ class Evidence:
     def crosses_language(lang: str, hits: list[Hit]) -> bool:
         """Whether the question's language is not that of the best passages (an English question over Danish
         minutes): their sentences are then chosen by meaning as well as by words (assistant.meaning)."""
-        from assistant.slots import detect_language
-
-        return any(detect_language(h.chunk.text[:2000]) != lang for h in hits[:3])
+        return any(passage_language(h.chunk.text) != lang for h in hits[:3])
 
     def embeddings(self):
         from ingest.embeddings import get_embeddings
@@ -526,6 +522,15 @@ def names_held(names: set[str], hit: Hit, span: Span, asks: str | None, opening:
     else:
         about = f"{c.context_text()}\n{opening}".lower()
     return {n for n in names if n in about}
+
+
+@lru_cache(maxsize=4096)
+def passage_language(text: str) -> str:
+    """A passage's language, told from its start; the abstention and the sentence choice both ask it of the best
+    passages of the same question."""
+    from assistant.slots import detect_language
+
+    return detect_language(text[:2000])
 
 
 @lru_cache(maxsize=1024)

@@ -265,6 +265,7 @@ class ChunkTable(Mapping):
     def __init__(self, db: _Db, n: int):
         self._db = db
         self._n = n
+        self._openings: dict[tuple[str, int], str] = {}  # at most one entry per document of the build
 
     def __getitem__(self, chunk_id: str) -> Chunk:
         row = self._db().execute("SELECT data FROM chunks WHERE id=?", (chunk_id,)).fetchone()
@@ -309,9 +310,14 @@ class ChunkTable(Mapping):
         return dict(self._where_in("idx, id", "idx", rows))
 
     def opening(self, doc_id: str, chars: int = 400) -> str:
-        """The start of a document's first passage: where a page or a note says what it is about."""
-        row = self._db().execute("SELECT data FROM chunks WHERE doc_id=? ORDER BY idx LIMIT 1", (doc_id,)).fetchone()
-        return Chunk(**json.loads(row[0])).text[:chars] if row else ""
+        """The start of a document's first passage: where a page or a note says what it is about. Read once per
+        document (a build does not change), since an answer asks it for each quote it weighs."""
+        key = (doc_id, chars)
+        if key not in self._openings:
+            row = self._db().execute("SELECT data FROM chunks WHERE doc_id=? ORDER BY idx LIMIT 1",
+                                     (doc_id,)).fetchone()
+            self._openings[key] = Chunk(**json.loads(row[0])).text[:chars] if row else ""
+        return self._openings[key]
 
     def of_document(self, doc_id: str) -> list[Chunk]:
         """One document's chunks in order: what a citation of that document needs to read, and no more."""
