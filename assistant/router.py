@@ -55,6 +55,7 @@ CHAIR = _cue(r"formand\w*", r"medformand\w*", r"næstformand\w*", r"chair\w*", r
              r"appoint\w*", "leder af", r"leads?\b", "who runs", r"fortsætter\w*", "hvor længe", "until when")
 VICE = _cue(*sorted({re.sub(r"\\[- ]", "[- ]?", re.escape(word)) + r"\w*"  # the role words of who_chairs' input
                      for word, role in ROLES.items() if role == "vice-chair"}))
+APPOINTER = _cue(r"udpeg\w*", r"appoint\w*")  # who appoints the chair: who_chairs with role=appointer
 MEETING = _cue(r"næste (?:\S+ ){0,2}møde\w*", r"næste \S*-møde\w*", r"next (?:\S+ ){0,3}meeting", r"mødeplan\w*",
                r"mødekalender\w*", "meeting plan", "meeting calendar", "meeting dates", r"møder i \d{4}",
                r"meetings in \d{4}", r"mødedato\w*", "hvornår mødes", r"hvornår holder \S+ møde", "holder møde",
@@ -144,6 +145,8 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
         args = {"body": slots.body, "on": on.isoformat()}
         if VICE.search(q):
             args["role"] = "vice-chair"
+        elif APPOINTER.search(q):
+            args["role"] = "appointer"
         return rule("who_chairs", args, "a chair word and a known body", weak=True)
     if TARIFF.search(q) and not DECISIONS.search(q):
         return rule("tariff_agreement", {"on": on.isoformat()}, "a tariff word", weak=True)

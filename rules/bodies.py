@@ -157,6 +157,10 @@ def who_chairs(body: str, on: date, role: str | None = None) -> RuleResult:
     hits = applicable(entries, day)
     if wanted == "vice-chair":
         return _vice_chair(b, day, hits, entries)
+    if wanted == "appointer":
+        appointer = _appointer(b, day, hits)
+        if appointer:
+            return appointer
     if not hits:
         remarks = [r for r in applicable(data.remarks, day) if r.body == b.id]
         return _chair_unknown(b, day, entries, remarks + applicable(b.remarks, day))
@@ -227,6 +231,28 @@ def _vice_chair(b: Body, day: date, hits, entries) -> RuleResult:
                 "known_periods": [[iso(c.valid_from), iso(c.valid_to)] for c, _ in named]},
         rule_id=f"chairs/{b.id}/vice-chair", version=hits[0].sources[0].doc if hits else "unknown",
         citations=citations(hits[0].sources) if hits else [])
+
+
+def _appointer(b: Body, day: date, hits) -> RuleResult | None:
+    """Who appoints the body's chair on a date: the chair entry in force says so, else the body's description in force.
+    None when neither does (the chair answer then says what the documents hold)."""
+    entry = next((c for c in hits if c.appointed_by), None)
+    version = next((v for v in applicable(b.versions, day) if v.appointed_by), None)
+    if entry is None and version is None:
+        return None
+    who_da = who_en = entry.appointed_by if entry else None
+    if entry is None:
+        who_da, who_en = version.appointed_by.da, version.appointed_by.en
+    sources = entry.sources if entry else version.appointed_by.source
+    return RuleResult(
+        tool="who_chairs", known=True,
+        answer_da=f"Formanden for {b.name} udpeges af {who_da} (gældende den {date_da(day)})."
+                  + (f" Formand: {entry.chair}." if entry else ""),
+        answer_en=f"The chair of {b.name} is appointed by {who_en} (as in force on {date_en(day)})."
+                  + (f" Chair: {entry.chair}." if entry else ""),
+        fields={"body": b.name, "role": "appointer", "appointed_by": who_da,
+                "chair": entry.chair if entry else None},
+        rule_id=f"chairs/{b.id}/appointer", version=sources[0].doc, citations=citations(sources))
 
 
 def _chair_unknown(b: Body, day: date, entries, remarks) -> RuleResult:

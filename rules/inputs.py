@@ -83,17 +83,20 @@ def parse_flag(value: object, name: str) -> bool | None:
 ROLES = {"chair": "chair", "formand": "chair", "formandskab": "chair", "vice-chair": "vice-chair",
          "vicechair": "vice-chair", "vice chair": "vice-chair", "deputy chair": "vice-chair",
          "næstformand": "vice-chair", "viceformand": "vice-chair", "vice-formand": "vice-chair",
-         "vice formand": "vice-chair"}
+         "vice formand": "vice-chair",
+         # who appoints the chair: a question about the appointer is answered though the chair is not named
+         "appointer": "appointer", "udpeger": "appointer", "udpegning": "appointer", "appoints": "appointer",
+         "appointed by": "appointer", "udpeget af": "appointer"}
 
 
 def parse_role(value: object, name: str) -> str:
-    """Return "chair" or "vice-chair" from a role word in Danish or English (None: the chair)."""
+    """Return "chair", "vice-chair" or "appointer" from a role word in Danish or English (None: the chair)."""
     if value is None:
         return "chair"
     role = role_of(value) if isinstance(value, str) else None
     if role:
         return role
-    raise RuleInputError(f"'{value}' is not accepted for '{name}': give chair or vice-chair.")
+    raise RuleInputError(f"'{value}' is not accepted for '{name}': give chair, vice-chair or appointer.")
 
 
 def role_of(word: str) -> str | None:

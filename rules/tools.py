@@ -51,7 +51,8 @@ class BodyDateArgs(_Args):
 
 
 class ChairArgs(BodyDateArgs):
-    role: Optional[str] = Field(None, description="chair (default) or vice-chair (næstformand).")
+    role: Optional[str] = Field(None, description="chair (default), vice-chair (næstformand) or appointer (who "
+                                                 "appoints the chair, hvem udpeger formanden).")
 
 
 class CalendarArgs(_Args):
