@@ -196,7 +196,35 @@ class Evidence:
         first = re.match(r"\W*([\w-]+)", question)
         if first and words and words[0] == first.group(1):
             words = words[1:]
-        return {t for w in words for t in tokenize(w)[:1] if t in self.index.keyword and not t[:1].isdigit()}
+        found = {t for w in words for t in tokenize(w)[:1] if t in self.index.keyword and not t[:1].isdigit()}
+        if not re.search(r"[A-ZÆØÅ]", question):  # typed in lower case: a name is a word the documents capitalise
+            found |= {t for t in (set(tokenize(without_phrases(question))) - generic())
+                      if len(t) >= 4 and not t[:1].isdigit() and not any(m.startswith(t) for m in MONTHS)
+                      and self.written_as_name(t)}
+        return found
+
+    def written_as_name(self, term: str) -> bool:
+        """Whether the documents write the (stemmed) term as a name, in the first NAME_PASSAGES passages that hold it:
+        with a capital inside a line, and in lower case in less than 1 - NAME_SHARE of the places counted
+        ("roskilde" -> "Mødested: Roskilde Rådhus"; not "socialtilsyn", written "et socialtilsyn" as often as
+        "Socialtilsyn Midt"). A capital at a line's start says nothing."""
+        postings = self.index.keyword.postings(term)
+        if postings is None:
+            return False
+        rows = sorted(int(r) for r in postings[:NAME_PASSAGES, 0])
+        ids = list(self.index.chunks.ids_at(rows).values())
+        capital = small = 0
+        word = re.compile(rf"(?<![\w./@-]){re.escape(term)}", re.I)  # not inside an address ("takst@viborg.dk")
+        for chunk in self.index.chunks.many(ids).values():
+            for m in word.finditer(chunk.text):
+                if m.group()[0].islower():
+                    small += 1  # written in lower case anywhere: a common word
+                    continue
+                before = chunk.text[max(0, m.start() - 12):m.start()]
+                lead = before.rstrip(" \t")
+                if lead != before and lead and (lead[-1].islower() or lead[-1] in ",:("):
+                    capital += 1  # a capital inside a line, after a word, comma or colon; a line's first says nothing
+        return capital >= 1 and capital >= NAME_SHARE * (capital + small)
 
     def outside_scope(self, question: str) -> str | None:
         """A name the question gives that only documents outside the rules' scope hold (another region's body, a
@@ -476,6 +504,7 @@ class Evidence:
         return attach(out, self.decisions_part(out.question, out.language, rows))
 
 
+NAME_PASSAGES, NAME_SHARE = 8, 0.75  # see Evidence.written_as_name
 ANNOUNCED = "the passages only announce it as still to come, not what it says"
 COGNATE_MIN, COGNATE_SHARE, COGNATE_LONGER = 6, 0.75, 3  # see _Spellings.cognate
 MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a misspelling of it, not an unknown word

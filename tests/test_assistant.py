@@ -164,6 +164,8 @@ def test_outside_the_corpus_abstains(seed_assistant):
     ("Hvornår mødes KOSU i 2029?", "2029"),
     # a name the index holds, but in no passage about the subject
     ("Hvor mange bosteder i Viborg Kommune har en fast læge?", "Viborg"),
+    # the same typed in lower case: the documents write "Viborg" with a capital, so it is a name
+    ("hvor mange bosteder i viborg kommune har en fast læge", "viborg"),
     # what is counted never stands next to a number
     ("Hvor mange borgere venter på en plads i dobbeltdiagnosetilbuddet?", "borgere"),
 ])
@@ -714,3 +716,10 @@ def test_a_quote_that_only_announces_the_subject_is_no_answer(seed_assistant, qu
 def test_a_question_about_what_is_coming_is_answered_by_the_announcement(seed_assistant):
     ans = seed_assistant.ask("Hvilke sager forventes på næste DASSOS-møde den 18. maj 2026?", as_of=date(2026, 3, 1))
     assert not ans.abstained, ans.answer
+
+
+def test_a_question_in_lower_case_has_the_names_the_documents_capitalise(seed_assistant):
+    ev = seed_assistant.evidence()
+    named = ev.named("hvor mange pladser havde kollegiet i syddjurs")
+    assert {"kollegi", "syddjur"} <= named
+    assert "plads" not in named
