@@ -13,8 +13,8 @@ from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
 from assistant.meaning import by_meaning
 from assistant.retrieval import Filters, Hit, Retriever
-from assistant.spans import (CONTACT_KINDS, Span, announces, answer_type, asked_subject, asks_ahead, asks_total, carries, counted,
-                             counts, holds_any, focus_terms, gives, question_parts, sentences, top_spans)
+from assistant.spans import (CONTACT_KINDS, Span, answer_type, asks_total, carries, counted, counts, holds_any,
+                             focus_terms, gives, question_parts, sentences, top_spans)
 from assistant.wording import is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short, day_months, days_named, names_day, years_named
@@ -98,15 +98,11 @@ class Evidence:
     def indexed_focus(self, question: str) -> set[str]:
         """What the question asks about (spans.focus_terms), an English word also as the Danish words the glossary
         gives for it or that it is a cognate of ("representative" -> "repræsentant")."""
-        return self.indexed(focus_terms(question))
-
-    def indexed(self, terms: set[str]) -> set[str]:
-        """The terms, an English one also as the Danish words the glossary gives for it or that it is a cognate of."""
         from assistant.glossary import EN_DA
 
         keyword = self.index.keyword
         out = set()
-        for t in terms:
+        for t in focus_terms(question):
             out.add(t)
             if t not in keyword:
                 out.update(_cognates(keyword, t))
@@ -324,13 +320,8 @@ class Evidence:
             if answering:
                 notes.append(f"quoted by its words: the sentences chosen by meaning gave {why}")
                 why, quoted = None, [answering, *quoted[:2]]
-        if not why and quoted and kind in (None, "decision") and not asks_ahead(question) \
-                and announces(quoted[0][0].chunk.text, quoted[0][1].text, self.indexed(asked_subject(question))):
-            why = ANNOUNCED  # "vi afventer at modtage rapport fra KL" tells nothing of what the report showed
         cites = self.citations()
         if why:
-            if why == ANNOUNCED:
-                cites.add(quoted[0][0].chunk, quoted[0][1].text)
             for h in hits[:2]:
                 first = (sentences(h.chunk.text) or [h.chunk.text[:200]])[0]
                 cites.add(h.chunk, first)
@@ -505,7 +496,6 @@ class Evidence:
 
 
 NAME_PASSAGES, NAME_SHARE = 8, 0.75  # see Evidence.written_as_name
-ANNOUNCED = "the passages only announce it as still to come, not what it says"
 COGNATE_MIN, COGNATE_SHARE, COGNATE_LONGER = 6, 0.75, 3  # see _Spellings.cognate
 MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a misspelling of it, not an unknown word
 SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms

@@ -112,34 +112,6 @@ def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
     return head or set(tokenize(word))
 
 
-_AFTER_VERB = re.compile(r"\s+([^\W\d_]{2,})(?:['’]s)?(?:\s+([^\W\d_]{3,}))?")
-
-
-def asked_subject(question: str) -> set[str]:
-    """The thing the question asks about: its focus noun ("Hvad er voksencirklens målgruppe?" -> målgruppe), or after
-    a question word and its verb, the verb's subject ("Hvad viste KL's rapport om …?" -> rapport; "Hvad foreslog
-    Koordinationsforum om …?" -> koordinationsforum)."""
-    q = question.strip()
-    m = _FOCUS.search(q)
-    if not m or m.group(1) or not _VERB_NEXT.match(q):
-        # a noun and what it is of: "Hvad var resultatet af KL's rapport?" -> resultat, rapport
-        out = focus_terms(question, nouns_only=True)
-        of = _OF_NOUN.match(q, m.end()) if m else None
-        return out | (_noun(q, of) if of else set())
-    after = _AFTER_VERB.match(q, m.end())
-    return _noun(q, after) if after else set()
-
-
-_OF_NOUN = re.compile(r"\s+(?:af|of|fra|from)(?:\s+(?:the|det|den|de))?\s+([^\W\d_]{2,})(?:['’]s)?(?:\s+([^\W\d_]{3,}))?",
-                      re.I)
-
-
-def _noun(q: str, m: re.Match) -> set[str]:
-    """The noun a match of _AFTER_VERB or _OF_NOUN found: its first word, or after a genitive owner the second."""
-    genitive = q[m.end(1):m.end(1) + 2] in ("'s", "’s") and m.group(2)
-    return set(tokenize(m.group(2) if genitive else m.group(1)))
-
-
 # A question that asks two things: "Who was …, and when was its next meeting?", "Hvor lang er perioden, og hvem skal
 # fastlægge behovet?". The second part starts at "and"/"og" before a question word.
 # It starts only after a non-space, so a long run of spaces is read once, not once from each of its spaces.
@@ -405,38 +377,3 @@ def best_span(question_terms: set[str], text: str, kind: str | None, idf, focus:
     spans = top_spans(question_terms, text, kind, idf, focus, n=1, counted_nouns=counted_nouns, subject=subject,
                       heading=heading)
     return spans[0] if spans else None
-
-
-# Words that say a thing is still to come: awaited, expected on a coming agenda, not there yet.
-_PENDING = re.compile(r"\b(afvent\w*|endnu ikke|ikke endnu|forventes|forventet|planlægges|awaiting|awaited|not yet|"
-                      r"(?:is|are) expected|to be (?:presented|discussed))\b", re.I)
-# A question about what is still to come is answered by such a sentence ("Hvad forventes på næste møde?").
-_ASKS_AHEAD = re.compile(r"\b(næste|kommende|planlag\w*|forvent\w*|afvent\w*|skal|vil|next|upcoming|planned|"
-                         r"expected|will|shall|going to)\b", re.I)
-LEAD_REACH = 1500  # how far before a list item its lead sentence ("Følgende sager forventes dagsordenssat:") may stand
-
-
-def asks_ahead(question: str) -> bool:
-    """Whether the question asks about something to come (a plan, the next meeting, what is awaited)."""
-    return bool(_ASKS_AHEAD.search(question))
-
-
-_CLAUSE = re.compile(r"[,;:–—]|\b(?:mens|indtil|while|until)\b", re.I)
-
-
-def announces(text: str, span: str, focus: set[str]) -> bool:
-    """Whether a quote only announces what the question asks about (its focus) as still to come, and so gives none
-    of its content: a clause of its sentence says the focus is awaited or expected ("vi afventer at modtage rapport
-    fra KL"; not "…hæves fra 25% til mindst 40%, mens pladsernes fremtid afventes", where something else is
-    awaited), or it is an item of a list whose lead says so ("Følgende sager forventes dagsordenssat:" over
-    "• … hovedkonklusioner fra årsrapport")."""
-    if focus and any(_PENDING.search(c) and holds_any(set(tokenize(c)), focus) for c in _CLAUSE.split(span)):
-        return True
-    if not LIST_ITEM.match(span.lstrip()):
-        return False
-    at = text.find(span[:80])
-    if at < 0:
-        return False
-    before = text[max(0, at - LEAD_REACH):at]
-    lead = [line for line in before.splitlines() if line.rstrip().endswith(":")]
-    return bool(lead) and bool(_PENDING.search(lead[-1]))

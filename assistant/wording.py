@@ -84,6 +84,4 @@ _REASONS_DA = {
     "no passage holds the question's key terms": "ingen passage indeholder spørgsmålets centrale ord",
     "no passage gives the money the question asks for": "ingen passage oplyser det beløb, der spørges om",
     "no passage gives the date the question asks for": "ingen passage oplyser den dato, der spørges om",
-    "the passages only announce it as still to come, not what it says":
-        "passagerne nævner det kun som noget, der afventes eller kommer, ikke hvad det indeholder",
 }
