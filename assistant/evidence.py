@@ -210,7 +210,7 @@ class Evidence:
         rows = sorted(int(r) for r in postings[:NAME_PASSAGES, 0])
         ids = list(self.index.chunks.ids_at(rows).values())
         capital = small = 0
-        word = re.compile(rf"(?<![\w./@-]){re.escape(term)}", re.I)  # not inside an address ("takst@viborg.dk")
+        word = re.compile(rf"(?<![\w./@-]){re.escape(term)}", re.I)  # not inside an address ("takst@kommune.dk")
         for chunk in self.index.chunks.many(ids).values():
             for m in word.finditer(chunk.text):
                 if m.group()[0].islower():

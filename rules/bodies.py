@@ -244,14 +244,14 @@ def _appointer(b: Body, day: date, hits) -> RuleResult | None:
     if entry is None:
         who_da, who_en = version.appointed_by.da, version.appointed_by.en
     sources = entry.sources if entry else version.appointed_by.source
+    chair = hits[0].chair if hits else None  # the chair in office then, where the documents name one
     return RuleResult(
         tool="who_chairs", known=True,
         answer_da=f"Formanden for {b.name} udpeges af {who_da} (gældende den {date_da(day)})."
-                  + (f" Formand: {entry.chair}." if entry else ""),
+                  + (f" Formand: {chair}." if chair else ""),
         answer_en=f"The chair of {b.name} is appointed by {who_en} (as in force on {date_en(day)})."
-                  + (f" Chair: {entry.chair}." if entry else ""),
-        fields={"body": b.name, "role": "appointer", "appointed_by": who_da,
-                "chair": entry.chair if entry else None},
+                  + (f" Chair: {chair}." if chair else ""),
+        fields={"body": b.name, "role": "appointer", "appointed_by": who_da, "chair": chair},
         rule_id=f"chairs/{b.id}/appointer", version=sources[0].doc, citations=citations(sources))
 
 
