@@ -16,3 +16,6 @@ if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
   .venv/bin/python -m compileall -q -j 0 .venv/lib >/dev/null 2>&1 || true
   echo "$stamp" > .venv/.installed
 fi
+# The project's own modules too (an editable install is not compiled; only changed files are recompiled):
+# uncompiled, a cold `assistant ask` rule question took 0.50 s instead of 0.30 s.
+.venv/bin/python -m compileall -q -j 0 assistant ingest rules evals app.py >/dev/null 2>&1 || true
