@@ -418,10 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tables", action="store_true",
                    help="measure nothing: print the tables of the newest run of each size in --out (for bench/README.md)")
     args = p.parse_args(argv)
-    if not args.tables:
-        compile_project()
     if args.tables:
         return print_newest(Path(args.out))
+    compile_project()
     if args.quick:
         args.cases, args.concurrency_seconds, args.engine_sample, args.cold_repeats, args.ingest_rounds = 10, 3, 16, 1, 1
     scales = [float(s) for s in args.sizes.split(",") if s.strip()]

@@ -243,8 +243,10 @@ def _appointer(b: Body, day: date, hits) -> RuleResult | None:
     who_da = who_en = entry.appointed_by if entry else None
     if entry is None:
         who_da, who_en = version.appointed_by.da, version.appointed_by.en
-    sources = entry.sources if entry else version.appointed_by.source
+    sources = list(entry.sources if entry else version.appointed_by.source)
     chair = hits[0].chair if hits else None  # the chair in office then, where the documents name one
+    if chair:  # the chair's own source is cited too (citations() drops repeats)
+        sources += hits[0].sources
     return RuleResult(
         tool="who_chairs", known=True,
         answer_da=f"Formanden for {b.name} udpeges af {who_da} (gældende den {date_da(day)})."
