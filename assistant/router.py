@@ -53,9 +53,16 @@ PAST = _cue("hvad skete", "what happened", "blev det", "blev der", "was it", "wa
             "sager om", "cases about", "hvilke sager")
 CHAIR = _cue(r"formand\w*", r"medformand\w*", r"næstformand\w*", r"chair\w*", r"co-chair\w*", r"udpeg\w*",
              r"appoint\w*", "leder af", r"leads?\b", "who runs", r"fortsætter\w*", "hvor længe", "until when")
-VICE = _cue(*sorted({re.sub(r"\\[- ]", "[- ]?", re.escape(word)) + r"\w*"  # the role words of who_chairs' input
-                     for word, role in ROLES.items() if role == "vice-chair"}))
-APPOINTER = _cue(r"udpeg\w*", r"appoint\w*")  # who appoints the chair: who_chairs with role=appointer
+
+
+def _role_cue(wanted: str) -> _Cue:
+    """The words of who_chairs' role input that name a role, as stems ("udpege" also finds "udpeges")."""
+    return _cue(*sorted({re.sub(r"\\[- ]", "[- ]?", re.escape(word)) + r"\w*"
+                         for word, role in ROLES.items() if role == wanted}))
+
+
+VICE = _role_cue("vice-chair")
+APPOINTER = _role_cue("appointer")  # who appoints the chair: who_chairs with role=appointer
 MEETING = _cue(r"næste (?:\S+ ){0,2}møde\w*", r"næste \S*-møde\w*", r"next (?:\S+ ){0,3}meeting", r"mødeplan\w*",
                r"mødekalender\w*", "meeting plan", "meeting calendar", "meeting dates", r"møder i \d{4}",
                r"meetings in \d{4}", r"mødedato\w*", "hvornår mødes", r"hvornår holder \S+ møde", "holder møde",

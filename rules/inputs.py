@@ -85,8 +85,8 @@ ROLES = {"chair": "chair", "formand": "chair", "formandskab": "chair", "vice-cha
          "næstformand": "vice-chair", "viceformand": "vice-chair", "vice-formand": "vice-chair",
          "vice formand": "vice-chair",
          # who appoints the chair: a question about the appointer is answered though the chair is not named
-         "appointer": "appointer", "udpeger": "appointer", "udpegning": "appointer", "appoints": "appointer",
-         "appointed by": "appointer", "udpeget af": "appointer"}
+         "appointer": "appointer", "appoint": "appointer", "appoints": "appointer", "appointed by": "appointer",
+         "udpege": "appointer", "udpeger": "appointer", "udpegning": "appointer", "udpeget af": "appointer"}
 
 
 def parse_role(value: object, name: str) -> str:
