@@ -5,9 +5,9 @@ import re
 
 
 def _load() -> dict:
-    from rules.loader import DATA_DIR, load_yaml
+    from rules.loader import DATA_DIR, cached_parse, load_yaml
 
-    return load_yaml((DATA_DIR / "glossary.yaml").read_text(encoding="utf-8"))
+    return cached_parse(DATA_DIR / "glossary.yaml", lambda path: load_yaml(path.read_text(encoding="utf-8")))
 
 
 _DATA = _load()

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 EVALS_DIR = Path(__file__).resolve().parent
 SPLITS = ("dev", "test", "ooc")
 CASE_FILES = {"dev": EVALS_DIR / "golden.yaml", "test": EVALS_DIR / "test.yaml", "ooc": EVALS_DIR / "ooc.yaml"}
@@ -16,6 +14,8 @@ MINIMUM_SIZE = {"dev": (110, 9), "test": (60, 10), "ooc": (40, 6)}
 
 def load_cases(split: str = "dev") -> list[dict]:
     """The cases of one split (dev by default: the benchmarks time the dev questions)."""
+    import yaml  # imported here: the CLI imports this module to build its parser, for every command
+
     return yaml.safe_load(CASE_FILES[split].read_text(encoding="utf-8"))["cases"]
 
 

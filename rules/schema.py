@@ -1,5 +1,4 @@
 """Strict schema of the rule data in rules/data/*.yaml: every value dated and sourced."""
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Optional, Union

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rules.loader import FILES, RuleDataError, dataset, iter_sources, parse_file, verify_sources
+from rules.loader import (CACHE_ENV, FILES, RuleDataError, cached_parse, dataset, iter_sources, parse_file,
+                          verify_sources)
 from rules.schema import CapacityFile, ChairsFile
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -145,3 +146,50 @@ def test_unknown_doc_id_and_changed_quote_are_reported(tmp_path):
     assert len(problems) == 2
     assert "unknown doc id 'no-such-doc'" in problems[0]
     assert "quote not in org-2023" in problems[1]
+
+
+def _parse_chairs(calls: list):
+    def parse(path: Path):
+        calls.append(path)
+        return parse_file(path, ChairsFile)
+    return parse
+
+
+def test_parsed_rule_file_is_read_back_from_the_cache_until_the_file_changes(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    path, calls = _write(tmp_path, _CHAIRS_OK), []
+    first = cached_parse(path, _parse_chairs(calls))
+    second = cached_parse(path, _parse_chairs(calls))
+    assert len(calls) == 1 and second == first and second is not first  # the second came from the pickle
+    assert len(list(cache.glob("bad-*.pickle"))) == 1
+
+    path.write_text(_CHAIRS_OK.replace("chair: X", "chair: Z"), encoding="utf-8")
+    changed = cached_parse(path, _parse_chairs(calls))
+    assert len(calls) == 2 and changed.chairs[0].chair == "Z"
+    assert len(list(cache.glob("bad-*.pickle"))) == 1  # the pickle of the old bytes is removed
+
+
+def test_a_corrupt_cache_is_parsed_over_and_a_bad_file_is_never_cached(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    path, calls = _write(tmp_path, _CHAIRS_OK), []
+    cached_parse(path, _parse_chairs(calls))
+    (pickled,) = cache.glob("bad-*.pickle")
+    pickled.write_bytes(b"not a pickle")
+    assert cached_parse(path, _parse_chairs(calls)).chairs[0].chair == "X" and len(calls) == 2
+
+    path.write_text(_CHAIRS_OK.replace("    chair: X\n", "    chair: X\n    chiar: Y\n"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(RuleDataError, match="unknown key"):
+            cached_parse(path, _parse_chairs(calls))
+    assert len(calls) == 4
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    calls: list = []
+    for _ in range(2):
+        cached_parse(_write(tmp_path, _CHAIRS_OK), _parse_chairs(calls))
+    assert len(calls) == 2 and not (tmp_path / "xdg").exists()
