@@ -53,6 +53,9 @@ class Evidence:
         if not own:
             return whole
         others = set().union(*(self.terms(p) for p in question_parts(question) if p != part)) - own
+        # The names and years stay: they say what every part is about ("How many meetings will DSS hold in 2027,
+        # and when is the first one?": the date is of DSS's meetings in 2027).
+        others -= self.named(question) | {t for t in others if t.isdigit()}
         return (whole - others) or whole
 
     # --- rule results ----------------------------------------------------------------------------
@@ -244,7 +247,7 @@ class Evidence:
         from assistant.glossary import expand_query
 
         words = counted(question)
-        nouns = set(tokenize(expand_query(words, replace=True))) - generic() if words else set()
+        nouns = set(tokenize(expand_query(words, replace=True))) - function_words() if words else set()
         # A word the index never uses (English the glossary lacks, a synonym) cannot be looked for next to a number.
         return nouns if any(n in self.index.keyword for n in nouns) else set()
 
@@ -383,7 +386,11 @@ class Evidence:
             return []
         out: list[tuple[Hit, Span]] = []
         for part in parts:
-            ranked = sorted(self.spans(question, hits, asked=part), key=lambda x: -x[1].score)
+            ranked = sorted(self.spans(question, hits, asked=part, per_hit=3), key=lambda x: -x[1].score)
+            # the best span that gives the kind of fact the part asks for, where one does: "when is the first one?"
+            # of meetings "in 2027" wants a day, which the year alone does not give
+            kind, years, days = answer_type(part), years_named(question), day_months(question)
+            ranked = [x for x in ranked if x[1].carries_answer and gives(kind, x[1].text, years, days)] or ranked
             if ranked and not any(ranked[0][0].chunk.id == h.chunk.id and
                                   normalize_ws(ranked[0][1].text) in normalize_ws(s.text) for h, s in quoted + out):
                 out.append(ranked[0])
@@ -740,7 +747,7 @@ _CASE_WORDS = ("sag sager punkt punkter forelagt behandlet drøftet møde møder
 _GENERIC = ("hvad hvem hvornår hvordan hvilke hvilken hvilket hvorfor hvis sige siger står dokument dokumenterne "
             "dokumenter what who whom whose when how which why say says document documents tell about please venligst "
             "mange many much "
-            "kommune kommuner region og i på af til for med er det den der om en et at the of to in is a an and on "
+            "og i på af til for med er det den der om en et at the of to in is a an and on "
             "ifølge according skal kan vil var blev har være været does do did was were are be "
             # modal and auxiliary verbs, pronouns and prepositions: they frame a question in any domain
             "havde have has had kunne skulle ville burde bør må can could should would must may might will shall "
@@ -757,6 +764,16 @@ def case_words() -> frozenset[str]:
     return frozenset(tokenize(_CASE_WORDS))
 
 
+# Nouns in nearly every passage of the domain: no topic of a question, but what a "how many" question may count.
+_COMMON_NOUNS = "kommune kommuner region"
+
+
 @lru_cache(maxsize=None)
 def generic() -> frozenset[str]:
+    return frozenset(tokenize(f"{_GENERIC} {_COMMON_NOUNS}"))
+
+
+@lru_cache(maxsize=None)
+def function_words() -> frozenset[str]:
+    """The words that frame a question in any domain (generic() less the domain's common nouns)."""
     return frozenset(tokenize(_GENERIC))

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.dates import strip_dates, without_days
-from ingest.text import BULLET, LIST_ITEM, tokenize
+from ingest.text import BULLET, LIST_ITEM, stem, tokenize
 
 # A sentence ends at ".!?" before a capital, at a bullet line, or at a blank line, except one that a lower-case word
 # follows: PDF text breaks paragraphs inside sentences ("… som VISO\n\nskal prioritere …").
@@ -103,6 +103,8 @@ def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
     if not m or (nouns_only and not m.group(1) and _VERB_NEXT.match(q)):
         return set()
     word = m.group(3)
+    if _ADJECTIVE.search(word) and counted(q):  # "Hvor mange midtjyske kommuner …" asks about kommuner
+        word = counted(q)
     # A genitive names the owner, the noun after it what is asked: "Hvad er voksencirklens målgruppe?" -> målgruppe
     after = _GENITIVE_HEAD.match(q, m.end()) if word[-1:] in "sS" or q[m.end():m.end() + 2] == "'s" else None
     head = set(tokenize(after.group(1))) if after else set()
@@ -166,14 +168,15 @@ def asks_total(question: str) -> bool:
 
 def counts(nouns: set[str], text: str, reach: int = 3, total: bool = False) -> bool:
     """A number stands before one of the counted nouns (stemmed; within `reach` words, "57 kommunale bosteder";
-    also inside a compound, "11 døgnpladser"). For a total, not a number that a change is "med" (by)."""
-    words = _WORD.findall(text.lower())  # a stem is found inside its inflected word: "bosted" in "bosteder"
+    also as the head of a compound, "11 døgnpladser", but not inside another word, "kommunale" is no "kommun"). For a
+    total, not a number that a change is "med" (by)."""
+    words = _WORD.findall(text.lower())
     for i, w in enumerate(words):
         if total and _BY & set(words[max(0, i - 3):i]):
             continue
         if _CARRIES["number"].fullmatch(w):
             for nxt in words[i + 1:i + 1 + reach]:
-                if any(n in nxt for n in nouns):
+                if any(stem(nxt.strip("-")).endswith(n) for n in nouns):  # "10 lands- og landsdelsdækkende"
                     return True
     return False
 
@@ -277,7 +280,7 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
     return end + max(cut, 0)
 
 
-# Kinds of fact a sentence either states or not: one that lacks it is weighed down (a count is handled by the nouns).
+# Kinds of fact a sentence either states or not: one that lacks it is weighed down (a count: see _scored).
 _STATED_KINDS = frozenset({"money", "date", "decision", "phone", "email"})
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
 
@@ -335,8 +338,10 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
         score += 0.5 * sum(weight(t) for t in partial)
         if kind and carries(kind, s):
             score += 2.0
-        elif kind in _STATED_KINDS:
-            score *= 0.6  # a sentence with the question's words but not what it asks for leads to the answer at most
+        elif kind in _STATED_KINDS or counted_nouns:
+            # a sentence with the question's words but not what it asks for leads to the answer at most; so does one
+            # with no number at all for "hvor mange <noun>" ("how long" and "how much" may be answered in words)
+            score *= 0.6
         if counted_nouns and counts(counted_nouns, s):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")) and not _FIELD.match(s):
