@@ -57,7 +57,10 @@ def _scope_patterns() -> tuple[tuple[str, ...], re.Pattern | None, str]:
 
 
 _SECTION = re.compile(r"^(\d{1,2})\.\s+([A-ZÆØÅ].{2,80})$")
-_SUBHEADING = re.compile(r"^(Indstilling|Sagsfremstilling|Bilag|Beslutning)\s*(?::\s*(.*))?$", re.IGNORECASE)
+# A part of an item opens with its label alone on a line ("Beslutning"), or with its text after ":" or " | "; minutes
+# may say whose and when before the colon ("Beslutning i Social- og Seniorudvalget den 25.08.2026: Godkendt.").
+_SUBHEADING = re.compile(r"^(Indstilling|Sagsfremstilling|Bilag|Beslutning)(?:\s*|(?:\s[^:|!?]{1,80}?)?\s*[:|]\s*(.*))$",
+                         re.IGNORECASE)
 # The lead-in of an Indstilling for any body: "At <body>:", "Det indstilles, at <body>:".
 # At most six words and no sentence punctuation, so a recommendation written as prose ("at godkende …") is not one.
 _AT_BODY = re.compile(r"^(?:det indstilles,?\s*)?at\s+[^\s.,;:!?]+(?:\s+[^\s.,;:!?]+){0,5}\s*:\s*$", re.IGNORECASE)

@@ -238,3 +238,16 @@ def test_tool(db):
     assert rows[0]["citation"]["section"].startswith("1.8 ")
     assert rows[0]["status"] == "proposal"
     assert tool.invoke({"item_type": "beslutning"}).startswith("Fejl / error: Unknown item_type")
+
+
+def test_a_decision_line_that_names_its_body_and_day_and_a_piped_proposal_are_read():
+    """Committee minutes in another layout (evals/dev_corpus, a municipal committee): "Indstilling | …" and
+    "Beslutning i <udvalg> den <dato>: …" are the item's proposal and decision."""
+    corpus = Path(__file__).resolve().parents[1] / "evals" / "dev_corpus"
+    entry = next(e for e in load_manifest(corpus / "manifest.yaml") if e.kind == "minutes" and "vejle" in e.id)
+    items = extract_items(entry, clean_text((corpus / entry.file).read_text(encoding="utf-8")))
+    decided = [i for i in items if i.status == "decided"]
+    assert len(decided) == 3, [(i.item_no, i.status) for i in items]
+    udsat = next(i for i in decided if "ledsageordning" in i.title)
+    assert udsat.decision_text.startswith("Sagen blev udsat.") and "22.09.2026" in udsat.decision_text
+    assert udsat.recommendations and "indføres pr. 1. oktober 2026" in udsat.recommendations[0]["text"]
