@@ -282,6 +282,7 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
 
 # Kinds of fact a sentence either states or not: one that lacks it is weighed down (a count: see _scored).
 _STATED_KINDS = frozenset({"money", "date", "decision", "phone", "email"})
+_DECISION_LINE = re.compile(r"\s*(?:beslutning|decision)\b", re.I)  # "Beslutning i udvalget den 25.08.2026: …"
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
 
 
@@ -296,6 +297,14 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
         # A question the document asks (a FAQ heading) is answered by what follows it: the span reaches that.
         i += 1
         b = segs[i][1]
+    if kind == "decision" and _DECISION_LINE.match(text[a:b]):
+        # the decision recorded under an item is quoted whole: its paragraph ("Sagen blev udsat. Udvalget ønsker …,
+        # før sagen behandles på mødet den 22.09.2026.")
+        j = i
+        while (j + 1 < len(segs) and "\n\n" not in text[segs[j][1]:segs[j + 1][0]]
+               and not _FIELD.match(text[segs[j + 1][0]:segs[j + 1][1]]) and segs[j + 1][1] - a <= MAX_SPAN):
+            j += 1
+        return a, segs[j][1]
     end = None
     if kind and not carries(kind, text[a:b]):
         end = next((nb for na, nb in segs[i + 1:i + 1 + REACH] if nb - a <= MAX_SPAN and carries(kind, text[na:nb])),
