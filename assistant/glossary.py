@@ -104,23 +104,6 @@ def expand_query(question: str, replace: bool = False, keep=None) -> str:
     return question if not extra else f"{question} {' '.join(extra)}"
 
 
-def expand_for_embedding(question: str, keep=None) -> str:
-    """The question with one Danish word for each English domain phrase it contains: the first word of the phrase's
-    terms, once, and only where the question lacks it. An embedding needs a term's meaning once, not each of its
-    forms (the keyword search gets those from expand_query); every added word lengthens the query the model reads.
-    """
-    low = question.lower()
-    seen = set(_WORD.findall(low))
-    words = []
-    for rank in sorted({rank for _, _, rank in _MATCHER.finditer(low)}):
-        terms = EN_DA[_PHRASES[rank]]
-        first = terms.split()[0] if terms.strip() else ""
-        if first and first not in seen and (keep is None or keep(terms)):
-            seen.add(first)
-            words.append(first)
-    return question if not words else f"{question} {' '.join(words)}"
-
-
 def without_phrases(text: str) -> str:
     """The text with the glossary's English phrases blanked out, case kept elsewhere: "the National Board of Social
     Services" is a term the glossary translates, not a name the documents must spell."""

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant.glossary import expand_for_embedding, expand_query
+from assistant.glossary import expand_query
 from assistant.store import LiveIndex
 from ingest.text import Chunk, tokenize
 
@@ -105,8 +105,7 @@ class Retriever:
         # search beside it (about 1 ms at 100x) only slowed it down (bench/README.md, "Where the tail went").
         keyword = (self.index.keyword_search(expand_query(question, keep=self._indexed), depth, allowed)
                    if mode in ("hybrid", "keyword") else [])
-        dense = (self.index.dense_search(expand_for_embedding(embedding_text(question), keep=self._indexed), depth,
-                                         allowed)
+        dense = (self.index.dense_search(expand_query(embedding_text(question), keep=self._indexed), depth, allowed)
                  if mode in ("hybrid", "dense") else [])
         score: dict[str, float] = {}
         for weight, results in ((self.dense_weight, dense), (self.keyword_weight, keyword)):

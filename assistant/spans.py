@@ -166,17 +166,18 @@ def asks_total(question: str) -> bool:
     return bool(_TOTAL.search(question))
 
 
-def counts(nouns: set[str], text: str, reach: int = 3, total: bool = False) -> bool:
+def counts(nouns: set[str], text: str, reach: int = 3, total: bool = False, strict: bool = False) -> bool:
     """A number stands before one of the counted nouns (stemmed; within `reach` words, "57 kommunale bosteder";
-    also as the head of a compound, "11 døgnpladser", but not inside another word, "kommunale" is no "kommun"). For a
-    total, not a number that a change is "med" (by)."""
+    also inside a compound, "11 døgnpladser"). Strict, only the noun itself or a compound's head counts, not a word
+    the noun begins ("kommunale" is no "kommun"): for choosing the sentence; whether any passage counts the noun at
+    all (abstention) is asked leniently. For a total, not a number that a change is "med" (by)."""
     words = _WORD.findall(text.lower())
     for i, w in enumerate(words):
         if total and _BY & set(words[max(0, i - 3):i]):
             continue
         if _CARRIES["number"].fullmatch(w):
             for nxt in words[i + 1:i + 1 + reach]:
-                if any(stem(nxt.strip("-")).endswith(n) for n in nouns):  # "10 lands- og landsdelsdækkende"
+                if any(stem(nxt.strip("-")).endswith(n) if strict else n in nxt for n in nouns):
                     return True
     return False
 
@@ -351,7 +352,7 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
             # a sentence with the question's words but not what it asks for leads to the answer at most; so does one
             # with no number at all for "hvor mange <noun>" ("how long" and "how much" may be answered in words)
             score *= 0.6
-        if counted_nouns and counts(counted_nouns, s):
+        if counted_nouns and counts(counted_nouns, s, strict=True):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")) and not _FIELD.match(s):
             score *= 0.5  # a heading, not an answer; a labelled field ("Fraværende: Jesper Ravnsgaard (C)") answers
