@@ -14,8 +14,8 @@ from assistant.citations import CitationList, find_quote, markers
 from assistant.meaning import by_meaning
 from assistant.retrieval import Filters, Hit, Retriever
 from assistant.spans import (CONTACT_KINDS, Span, answer_type, asks_total, carries, counted, counts, holds_any,
-                             focus_terms, gives, question_parts, sentences, top_spans)
-from assistant.wording import is_proposal, proposal_note, silent_text
+                             decision_span, focus_terms, gives, question_parts, sentences, top_spans)
+from assistant.wording import in_recommendation, is_proposal, proposal_note, silent_text
 from ingest.clean import normalize_ws
 from ingest.dates import date_short, day_months, days_named, names_day, years_named
 from ingest.text import tokenize
@@ -337,6 +337,7 @@ class Evidence:
         else:  # the quotes about every named thing come first; the choice of quotes is the same
             quoted = [q for q, ok in zip(quoted, about) if ok] + [q for q, ok in zip(quoted, about) if not ok]
         quoted += self.other_parts(question, hits, quoted)
+        quoted += decisions_beside(quoted)
         lines, proposal = [], False
         for h, s in quoted:
             n = cites.add(h.chunk, s.text)
@@ -506,6 +507,20 @@ NAME_PASSAGES, NAME_SHARE = 8, 0.75  # see Evidence.written_as_name
 COGNATE_MIN, COGNATE_SHARE, COGNATE_LONGER = 6, 0.75, 3  # see _Spellings.cognate
 MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a misspelling of it, not an unknown word
 SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
+
+
+def decisions_beside(quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:
+    """A quote from the proposal (Indstilling) of an item in minutes is followed by what the meeting decided on it,
+    where the same passage records that: the proposal alone would read as the outcome."""
+    out: list[tuple[Hit, Span]] = []
+    for h, s in quoted:
+        if h.chunk.kind != "minutes" or not in_recommendation(h.chunk.text, s.text):
+            continue
+        decision = decision_span(h.chunk.text)
+        if decision and not any(x.chunk.id == h.chunk.id and (decision in q.text or q.text in decision)
+                                for x, q in quoted + out):
+            out.append((h, Span(decision, s.score, True)))
+    return out
 
 
 def subject_terms(chunk) -> frozenset[str]:

@@ -319,6 +319,16 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
     return a, _list_end(text, end) if text[a:end].rstrip().endswith(":") else end
 
 
+def decision_span(text: str) -> str | None:
+    """The decision a passage of minutes records ("Beslutning: Ikke godkendt. Udvalget fastholder …"), whole."""
+    segs = segments(text)
+    for i, (a, b) in enumerate(segs):
+        if _DECISION_LINE.match(text[a:b]):
+            a, b = _extend(text, segs, i, "decision", set())
+            return text[a:b].strip()
+    return None
+
+
 def holds_any(words: set[str], terms: set[str]) -> bool:
     """Whether the words hold one of the terms, or a word that a term of 4 letters or more begins a compound or an
     inflection of ("chaired" holds "chair", "døgnpladser" holds "plads"), as _scored counts a partial match."""

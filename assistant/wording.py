@@ -41,8 +41,11 @@ def ignored_note(statements, lang: str) -> str:
 
 def is_proposal(kind: str, chunk_text: str, quote: str) -> bool:
     """A quote from an agenda's Indstilling (or a recommendation line) is a proposal, not a decision."""
-    if kind != "agenda":
-        return False
+    return kind == "agenda" and in_recommendation(chunk_text, quote)
+
+
+def in_recommendation(chunk_text: str, quote: str) -> bool:
+    """Whether the quote stands in an item's Indstilling (or is a recommendation line), in an agenda or minutes."""
     if quote.lower().lstrip().startswith("indstilling") or _RECOMMENDATION.match(quote):
         return True
     at = chunk_text.find(quote[:60])

@@ -144,3 +144,39 @@ def test_cli_same_file_with_another_date_asks_for_update(store_copy, tmp_path, c
     assert code == 0, err
     assert read_current(store_copy)["documents"][doc_id]["date"] == "2026-06-01"
     assert recorded_uploads(store_copy)[doc_id].date == date(2026, 6, 1)
+
+
+MINUTES = """Ældre- og Handicapudvalget
+Referat
+
+Punkt 4 Takst for aflastningstilbuddet Tranebærhuset 2027
+Tranebærhuset giver weekendaflastning til unge med handicap. Taksten er 2.950 kr. pr. døgn i 2026.
+
+Indstilling
+Forvaltningen indstiller, at taksten for 2027 fastsættes til 3.310 kr. pr. døgn.
+
+Beslutning
+Ikke godkendt. Udvalget fastholder taksten på 2.950 kr. pr. døgn, fremskrevet med pris- og lønudviklingen.
+
+Punkt 5 Orientering om ventelister
+Forvaltningen orienterede om ventelisterne.
+
+Beslutning
+Taget til efterretning.
+"""
+
+
+def test_a_proposal_quoted_from_minutes_is_followed_by_what_was_decided(store_copy):
+    """Minutes record the decision under the proposal: an answer that quotes the proposal (Indstilling) also quotes
+    the decision of the same item, so the proposal does not read as the outcome (real store, model and planner)."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    add(store_copy, MINUTES, name="aeldreudvalget.txt", title="Ældre- og Handicapudvalget, referat 9.6.2026",
+        kind="minutes", on=date(2026, 6, 9))
+    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    ans = assistant.ask("Fik forvaltningen den foreslåede takst for Tranebærhuset i 2027 igennem?",
+                        as_of=date(2026, 9, 1))
+    assert not ans.abstained, ans.answer
+    assert "3.310" in ans.answer and "Ikke godkendt" in ans.answer, ans.answer
+    assert ans.answer.index("3.310") < ans.answer.index("Ikke godkendt")
