@@ -310,7 +310,7 @@ class Evidence:
         # The first is quoted; the others only if their words score half the best's (by meaning, the first need not
         # be the best by words).
         best = max((s.score for _, s in ranked), default=0.0)
-        quoted = ranked[:1] + [(h, s) for h, s in ranked[1:] if s.score >= 0.5 * best][:2]
+        quoted = distinct_quotes(ranked, best)
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
         why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], kind,
                       self.unknown_terms(question, hits) if lang == "da" else [])
@@ -507,6 +507,26 @@ NAME_PASSAGES, NAME_SHARE = 8, 0.75  # see Evidence.written_as_name
 COGNATE_MIN, COGNATE_SHARE, COGNATE_LONGER = 6, 0.75, 3  # see _Spellings.cognate
 MIN_CLOSE = 0.8  # a word this alike (difflib ratio) to an indexed one is a misspelling of it, not an unknown word
 SAME_WORD = 0.85  # this alike, the indexed word also joins the question's terms
+
+
+def distinct_quotes(ranked: list[tuple[Hit, Span]], best: float, n: int = 3) -> list[tuple[Hit, Span]]:
+    """The first span and up to n-1 more that score at least half the best, none repeating another: overlapping
+    passages hold the same sentence, and a span that another chosen span holds (or that holds it) is one quote, the
+    longer of the two."""
+    out: list[tuple[Hit, Span]] = []
+    for h, s in ranked:
+        if len(out) == n:
+            break
+        if out and s.score < 0.5 * best:
+            continue
+        text = normalize_ws(s.text)
+        same = next((i for i, (_, q) in enumerate(out) if text in normalize_ws(q.text) or normalize_ws(q.text) in text),
+                    None)
+        if same is None:
+            out.append((h, s))
+        elif len(text) > len(normalize_ws(out[same][1].text)):
+            out[same] = (h, s)
+    return out
 
 
 def decisions_beside(quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:

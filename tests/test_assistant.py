@@ -705,3 +705,19 @@ def test_a_question_the_document_asks_is_quoted_with_its_answer():
     assert "31. december 2027" in span.text, span.text
     assert answer_type("Hvor blev mødet den 11. juni 2026 holdt?") == "place"
 
+
+
+def test_no_quote_repeats_another_from_an_overlapping_passage(seed_assistant):
+    """Overlapping passages hold the same sentences: an answer quotes a sentence once, the longer span where one
+    holds the other, and the freed place goes to the next span (real seed store and planner)."""
+    import re
+
+    questions = [("Hvem deltog ud over direktørerne i DASSOS-møderne ifølge organiseringen fra 2019?", date(2020, 6, 1)),
+                 ("Hvem sad i Forretningsudvalget i 2018-2019?", date(2019, 6, 1)),
+                 ("Hvad er formålet med rammeaftalen?", date(2021, 6, 1))]
+    for question, on in questions:
+        ans = seed_assistant.ask(question, as_of=on)
+        quotes = [" ".join(q.split()) for q in re.findall(r"«(.*?)»", ans.answer, flags=re.S)]
+        assert quotes, ans.answer
+        for i, a in enumerate(quotes):
+            assert not any(i != j and a in b for j, b in enumerate(quotes)), (question, quotes)
