@@ -283,6 +283,7 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
 
 # Kinds of fact a sentence either states or not: one that lacks it is weighed down (a count: see _scored).
 _STATED_KINDS = frozenset({"money", "date", "decision", "phone", "email"})
+_ATTACHMENT = re.compile(r"\s*(?:bilag\s+)+\d+\s*[-–:.]", re.I)  # "Bilag 3 - …", "Bilag Bilag 3 - …" (a heading before it)
 _DECISION_LINE = re.compile(r"\s*(?:beslutning|decision)\b", re.I)  # "Beslutning i udvalget den 25.08.2026: …"
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
 
@@ -366,6 +367,8 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")) and not _FIELD.match(s):
             score *= 0.5  # a heading, not an answer; a labelled field ("Fraværende: Jesper Ravnsgaard (C)") answers
+        elif _ATTACHMENT.match(s):
+            score *= 0.5  # an attachment's name ("Bilag 3 - Samarbejdsaftale …") names a document, it says nothing
         elif subject and len(words & subject) >= SUBJECT_SHARE * len(words):
             score *= 0.5  # the document's own title line, as it heads the text
         elif heading and len(words & heading) >= SUBJECT_SHARE * len(words):

@@ -721,3 +721,14 @@ def test_no_quote_repeats_another_from_an_overlapping_passage(seed_assistant):
         assert quotes, ans.answer
         for i, a in enumerate(quotes):
             assert not any(i != j and a in b for j, b in enumerate(quotes)), (question, quotes)
+
+
+def test_an_attachments_name_is_not_quoted_as_the_answer(seed_assistant):
+    """An item's attachment line ("Bilag 3 - Samarbejdsaftale voksne med erhvervet hjerneskade 2022") holds the
+    question's words but says nothing about them: it weighs like a heading (real seed store and planner)."""
+    import re
+
+    ans = seed_assistant.ask("Blev samarbejdsaftalen om voksne med erhvervet hjerneskade godkendt på DASSOS-mødet "
+                             "den 5. maj 2022?", as_of=date(2022, 6, 1))
+    quotes = re.findall(r"«(.*?)»", ans.answer, flags=re.S)
+    assert quotes and not any(re.match(r"\s*(Bilag\s+)+\d", q) for q in quotes), ans.answer
