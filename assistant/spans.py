@@ -49,6 +49,8 @@ _ASKS = (
                          r"hvor\s+(?:blev|bliver|var|er|skal|skulle)\s[^?]{0,80}?\b(?:holdt|afholdt|holdes|afholdes|"
                          r"foregik|foregå|mødes|mødtes))\b", re.I)),
     ("who", re.compile(r"\b(hvem|who|hvilken kommune|which municipality)\b", re.I)),
+    # "Hvorfor blev den lukket?" is answered by the sentence that gives the cause ("Det skyldes primært …")
+    ("reason", re.compile(r"\b(hvorfor|why|årsag(?:en)?|begrundelse(?:n)?|reason(?:s)?)\b", re.I)),
 )
 _TIME = re.compile(r"\b(?:kl\.?|klokken|at)\s?\d{1,2}(?:[.:]\d{2})?\b|\b\d{1,2}[.:]\d{2}\s?-\s?\d{1,2}[.:]\d{2}\b|"
                    r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b", re.I)
@@ -70,6 +72,8 @@ _CARRIES = {
                        r"october)\b|\b(19|20)\d\d\b|\buge \d", re.I),
     "place": re.compile(r"\b(i|på|hos|at|in)\s+[A-ZÆØÅ][\w-]+|\b(rådhus\w*|lokale\w*|mødelokale\w*|adresse\w*|online|"
                         r"teams|virtuelt|vej\b|gade\b)", re.I),
+    "reason": re.compile(r"\b(fordi|skyldes|skyldtes|på grund af|grundet|årsag\w*|begrund\w*|idet|da det|"
+                         r"because|due to|owing to|as a result|the reason)\b", re.I),
     # The words minutes record an outcome with ("Godkendt.", "Tiltrådt.", "Taget til efterretning.", "Udsat.").
     "decision": re.compile(r"\b(beslutning|besluttede|besluttet|vedtog|vedtaget|godkendt[e]?|tiltr[åa]dt[e]?|tiltræder|"
                            r"til efterretning|udsat|udsatte|afvist|afviste|anbefale[rt]|anbefalede|bevilge[dt]e?|"
@@ -120,7 +124,8 @@ def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
 # A preposition may lead the question word ("and under which agreement", "og med hvor mange"); after a comma, a verb
 # may lead a yes/no part ("…, og var der nogen der gik før tid?", "…, and is it final?").
 _PART = re.compile(r"(?<!\s)(?:,\s*|\s+)(?:and|og)\s+(?=(?:(?:under|in|on|at|for|from|by|with|to|i|på|til|fra|med|af|"
-                   r"efter|inden)\s+)?(?:when|who|whom|how|what|where|which|hvornår|hvem|hvor|hvad|hvilke[nt]?)\b)|"
+                   r"efter|inden)\s+)?(?:when|who|whom|how|what|where|which|why|hvornår|hvem|hvor|hvorfor|hvad|"
+                   r"hvilke[nt]?)\b)|"
                    r"(?<!\s),\s*(?:and|og)\s+(?=(?:er|var|blev|bliver|har|havde|skal|kan|is|was|were|are|did|does|"
                    r"do|has|will|can)\s)", re.I)
 
@@ -282,7 +287,7 @@ def _list_end(text: str, end: int, limit: int = 450) -> int:
 
 
 # Kinds of fact a sentence either states or not: one that lacks it is weighed down (a count: see _scored).
-_STATED_KINDS = frozenset({"money", "date", "decision", "phone", "email"})
+_STATED_KINDS = frozenset({"money", "date", "decision", "phone", "email", "reason"})
 _ATTACHMENT = re.compile(r"\s*(?:bilag\s+)+\d+\s*[-–:.]", re.I)  # "Bilag 3 - …", "Bilag Bilag 3 - …" (a heading before it)
 _DECISION_LINE = re.compile(r"\s*(?:beslutning|decision)\b", re.I)  # "Beslutning i udvalget den 25.08.2026: …"
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")

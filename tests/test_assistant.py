@@ -732,3 +732,16 @@ def test_an_attachments_name_is_not_quoted_as_the_answer(seed_assistant):
                              "den 5. maj 2022?", as_of=date(2022, 6, 1))
     quotes = re.findall(r"«(.*?)»", ans.answer, flags=re.S)
     assert quotes and not any(re.match(r"\s*(Bilag\s+)+\d", q) for q in quotes), ans.answer
+
+
+def test_a_why_question_is_answered_by_the_sentence_that_gives_the_cause(seed_assistant):
+    """"hvorfor" / "why" asks for a cause, and starts a part of its own after "og": the answer quotes the sentence
+    that gives it ("Det skyldes primært kommissoriets generelle og åbne karakter"), not only the conclusion drawn
+    from it (real seed store and planner)."""
+    from assistant.spans import answer_type, question_parts
+
+    assert answer_type("Why was the circle closed?") == "reason"
+    assert question_parts("hvad var voksencirklen og hvorfor blev den lukket") == ["hvad var voksencirklen",
+                                                                                  "hvorfor blev den lukket"]
+    ans = seed_assistant.ask("hvad var voksencirklen og hvorfor blev den lukket ned", as_of=date(2022, 5, 5))
+    assert not ans.abstained and "skyldes" in ans.answer, ans.answer
