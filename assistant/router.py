@@ -69,6 +69,12 @@ MEETING = _cue(r"næste (?:\S+ ){0,2}møde\w*", r"næste \S*-møde\w*", r"next (
                r"when (?:does|is|will) \S+(?: \S+)? meet", "punkter til næste", "punkter til mødet",
                "frist for punkter", "items for the next", "kommende møde", "upcoming meeting", "remaining meetings",
                "meetings remain", r"mødes \S+ efter", r"\S+-møde efter", "møder tilbage", "hvilke datoer")
+# A question that asks when a body meets, in any words: a meeting word and a word that asks for dates, or a
+# yes/no question that opens with the meeting ("Er der DASSOS-møde i juni?", "Mødes DASSOS i august?").
+MEETING_WORD = _cue(r"møde\w*", r"\S+-møde\w*", r"meetings?\b", r"meets?\b")
+DATE_ASK = _cue("hvornår", "when", r"dato\w*", r"dates?\b", "er der", "is there", "are there", "hvilke møder",
+                "which meetings", "what meetings", r"(?<!\S)mødes(?=\s)", r"does \S+ meet")
+LAST = _cue("sidste", "forrige", "seneste", "last", "previous", "latest")
 BODY_FACTS = _cue("hvor ofte", "hvor tit", "gange om året", "how often", "times a year", "sidder i", "who sits",
                   "who is on", r"består", r"sammensat\w*", r"sammensætning\w*", r"medlem\w*", "composition",
                   "composed", r"members?\b", r"mødefrekvens\w*", "frequency", r"mødes\b", r"mødtes\b", r"meets?\b",
@@ -148,6 +154,12 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
         if slots.body:
             args["body"] = slots.body
         return rule("meeting_calendar", args, "a meeting-date word", weak=slots.body is None)
+    if (slots.body and _asks_meeting_dates(q) and not LAST.search(q) and not PAST.search(q)
+            and not DECISIONS.search(q) and not CHAIR.search(q)
+            and not re.search(r"hvor ofte|hvor tit|how often|gange om året|hvor mange|how many", q, re.I)
+            and _has_calendar(slots.body)):
+        return rule("meeting_calendar", {"after": on.isoformat(), "body": slots.body},
+                    "a known body, a meeting word and a date question", weak=True)
     if CHAIR.search(q) and slots.body:
         args = {"body": slots.body, "on": on.isoformat()}
         if VICE.search(q):
@@ -169,6 +181,21 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
     if DECISIONS.search(q) or PAST.search(q):
         return Route("find_decisions", {}, ("a past-case word",), on=on, date_note=why)
     return Route("search_documents", {}, ("no rule tool's inputs are in the question",), on=on, date_note=why)
+
+
+def _asks_meeting_dates(question: str) -> bool:
+    """One part of the question both names a meeting and asks for its date ("…på DASSOS-mødet i februar, og hvornår
+    trådte reglerne i kraft?" asks the date of something else)."""
+    from assistant.spans import question_parts
+
+    return any(MEETING_WORD.search(p) and DATE_ASK.search(p) for p in question_parts(question))
+
+
+def _has_calendar(body: str) -> bool:
+    """The meeting calendar answers only for a body whose calendar the rule data hold."""
+    from rules.calendar import has_calendar
+
+    return has_calendar(body)
 
 
 # Words of each tool's own vocabulary: a question word among them is covered by choosing the tool.

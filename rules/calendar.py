@@ -16,6 +16,12 @@ def calendar_for(body_id: str, after: date) -> Calendar | None:
     return hits[0] if hits else None
 
 
+def has_calendar(body: str) -> bool:
+    """Whether the rule data hold a meeting calendar of the body (any period)."""
+    b = get_body(body)
+    return any(c.body == b.id for c in dataset("meetings").calendars)
+
+
 def next_meeting(body_id: str, after: date) -> Meeting | None:
     cal = calendar_for(body_id, after)
     return next(m for m in cal.meetings if m.date > after) if cal else None

@@ -76,3 +76,29 @@ def test_passages_about_a_change_of_places_come_after_the_rule(seed_assistant):
     assert first.startswith("Reglen: Ja:") and "kræver forudgående godkendelse" in first
     assert not ans.abstained and "Det står ikke" not in ans.answer  # silent passages add nothing under a rule
     assert ans.tool_calls[0].name == "capacity_adjustment" and ans.tool_calls[0].args["change"] == -50
+
+
+@pytest.mark.parametrize("question", [
+    "Er der DASSOS-møde i juni 2026?",
+    "Which dates does DASSOS meet on in 2026?",
+    "Hvad er datoen for det kommende DASSOS-møde?",
+    "Is there a DASSOS meeting in September 2026?",
+    "Mødes DASSOS i august?",
+])
+def test_a_date_question_about_a_bodys_meetings_goes_to_its_calendar_in_any_words(question):
+    """A known body with a calendar in the rule data, a meeting word and a date question, in one part."""
+    q = prepare(question)
+    r = route(q, read_slots(q), AS_OF)
+    assert r.tool == "meeting_calendar" and r.args.get("body"), (question, r)
+
+
+@pytest.mark.parametrize("question", [
+    # the date asked is of something else; the meeting only says where it was told
+    "Hvem holdt oplæg på DASSOS-mødet i februar 2026, og hvornår trådte de nye regler i kraft?",
+    # a body whose meetings the rule data do not hold
+    "Hvornår holder den tværsektorielle arbejdsgruppe om dobbeltdiagnose møde i 2027?",
+    "Hvornår var det sidste DASSOS-møde?",  # the calendar gives the next meeting, not the last
+])
+def test_a_meeting_word_and_a_date_word_alone_do_not_make_a_calendar_question(question):
+    q = prepare(question)
+    assert route(q, read_slots(q), AS_OF).tool != "meeting_calendar"
