@@ -70,7 +70,7 @@ MEETING = _cue(r"næste (?:\S+ ){0,2}møde\w*", r"næste \S*-møde\w*", r"next (
                "frist for punkter", "items for the next", "kommende møde", "upcoming meeting", "remaining meetings",
                "meetings remain", r"mødes \S+ efter", r"\S+-møde efter", "møder tilbage", "hvilke datoer")
 # A question that asks when a body meets, in any words: a meeting word and a word that asks for dates, or a
-# yes/no question that opens with the meeting ("Er der DASSOS-møde i juni?", "Mødes DASSOS i august?").
+# yes/no question that opens with the meeting ("Er der et styregruppemøde i juni?", "Mødes udvalget i august?").
 MEETING_WORD = _cue(r"møde\w*", r"\S+-møde\w*", r"meetings?\b", r"meets?\b")
 DATE_ASK = _cue("hvornår", "when", r"dato\w*", r"dates?\b", "er der", "is there", "are there", "hvilke møder",
                 "which meetings", "what meetings", r"(?<!\S)mødes(?=\s)", r"does \S+ meet")
@@ -184,7 +184,7 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
 
 
 def _asks_meeting_dates(question: str) -> bool:
-    """One part of the question both names a meeting and asks for its date ("…på DASSOS-mødet i februar, og hvornår
+    """One part of the question both names a meeting and asks for its date ("…på mødet i februar, og hvornår
     trådte reglerne i kraft?" asks the date of something else)."""
     from assistant.spans import question_parts
 
