@@ -75,6 +75,8 @@ MEETING_WORD = _cue(r"møde\w*", r"\S+-møde\w*", r"meetings?\b", r"meets?\b")
 DATE_ASK = _cue("hvornår", "when", r"dato\w*", r"dates?\b", "er der", "is there", "are there", "hvilke møder",
                 "which meetings", "what meetings", r"(?<!\S)mødes(?=\s)", r"does \S+ meet")
 LAST = _cue("sidste", "forrige", "seneste", "last", "previous", "latest")
+FREQUENCY = _cue("hvor ofte", "hvor tit", "how often", "gange om året")  # how often a body meets: body_facts
+COUNT = _cue("hvor mange", "how many")
 BODY_FACTS = _cue("hvor ofte", "hvor tit", "gange om året", "how often", "times a year", "sidder i", "who sits",
                   "who is on", r"består", r"sammensat\w*", r"sammensætning\w*", r"medlem\w*", "composition",
                   "composed", r"members?\b", r"mødefrekvens\w*", "frequency", r"mødes\b", r"mødtes\b", r"meets?\b",
@@ -149,14 +151,14 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
                         "the capacity procedure, no change given")
     if hearing:
         return rule("hearing_deadline", {"sent": on.isoformat()}, "a hearing word")
-    if MEETING.search(q) and not (slots.body and re.search(r"hvor ofte|hvor tit|how often|gange om året", q, re.I)):
+    if MEETING.search(q) and not (slots.body and FREQUENCY.search(q)):
         args = {"after": on.isoformat()}
         if slots.body:
             args["body"] = slots.body
         return rule("meeting_calendar", args, "a meeting-date word", weak=slots.body is None)
     if (slots.body and _asks_meeting_dates(q) and not LAST.search(q) and not PAST.search(q)
             and not DECISIONS.search(q) and not CHAIR.search(q)
-            and not re.search(r"hvor ofte|hvor tit|how often|gange om året|hvor mange|how many", q, re.I)
+            and not FREQUENCY.search(q) and not COUNT.search(q)
             and _has_calendar(slots.body)):
         return rule("meeting_calendar", {"after": on.isoformat(), "body": slots.body},
                     "a known body, a meeting word and a date question", weak=True)
