@@ -386,11 +386,12 @@ class Evidence:
         if len(parts) == 1:
             return []
         out: list[tuple[Hit, Span]] = []
+        years, days = years_named(question), day_months(question)
         for part in parts:
             ranked = sorted(self.spans(question, hits, asked=part, per_hit=3), key=lambda x: -x[1].score)
             # the best span that gives the kind of fact the part asks for, where one does: "when is the first one?"
             # of meetings "in 2027" wants a day, which the year alone does not give
-            kind, years, days = answer_type(part), years_named(question), day_months(question)
+            kind = answer_type(part)
             ranked = [x for x in ranked if x[1].carries_answer and gives(kind, x[1].text, years, days)] or ranked
             if ranked and not any(ranked[0][0].chunk.id == h.chunk.id and
                                   normalize_ws(ranked[0][1].text) in normalize_ws(s.text) for h, s in quoted + out):
@@ -519,14 +520,18 @@ def distinct_quotes(ranked: list[tuple[Hit, Span]], best: float, n: int = 3) -> 
             break
         if out and s.score < 0.5 * best:
             continue
-        text = normalize_ws(s.text)
-        same = next((i for i, (_, q) in enumerate(out) if text in normalize_ws(q.text) or normalize_ws(q.text) in text),
-                    None)
+        same = next((i for i, (_, q) in enumerate(out) if _overlap(s.text, q.text)), None)
         if same is None:
             out.append((h, s))
-        elif len(text) > len(normalize_ws(out[same][1].text)):
+        elif len(normalize_ws(s.text)) > len(normalize_ws(out[same][1].text)):
             out[same] = (h, s)
     return out
+
+
+def _overlap(a: str, b: str) -> bool:
+    """One quote holds the other, whitespace aside: they are one quote."""
+    a, b = normalize_ws(a), normalize_ws(b)
+    return a in b or b in a
 
 
 def decisions_beside(quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:
@@ -537,8 +542,7 @@ def decisions_beside(quoted: list[tuple[Hit, Span]]) -> list[tuple[Hit, Span]]:
         if h.chunk.kind != "minutes" or not in_recommendation(h.chunk.text, s.text):
             continue
         decision = decision_span(h.chunk.text)
-        if decision and not any(x.chunk.id == h.chunk.id and (decision in q.text or q.text in decision)
-                                for x, q in quoted + out):
+        if decision and not any(x.chunk.id == h.chunk.id and _overlap(decision, q.text) for x, q in quoted + out):
             out.append((h, Span(decision, s.score, True)))
     return out
 

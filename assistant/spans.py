@@ -107,8 +107,9 @@ def focus_terms(question: str, nouns_only: bool = False) -> set[str]:
     if not m or (nouns_only and not m.group(1) and _VERB_NEXT.match(q)):
         return set()
     word = m.group(3)
-    if _ADJECTIVE.search(word) and counted(q):  # "Hvor mange danske kommuner …" asks about kommuner
-        word = counted(q)
+    noun = counted(q) if _ADJECTIVE.search(word) else ""
+    if noun:  # "Hvor mange danske kommuner …" asks about kommuner
+        word = noun
     # A genitive names the owner, the noun after it what is asked: "Hvad er voksencirklens målgruppe?" -> målgruppe
     after = _GENITIVE_HEAD.match(q, m.end()) if word[-1:] in "sS" or q[m.end():m.end() + 2] == "'s" else None
     head = set(tokenize(after.group(1))) if after else set()
