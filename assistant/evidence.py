@@ -159,7 +159,7 @@ class Evidence:
         def weight(t: str) -> float:
             return self.idf(t) if t in keyword else unseen
 
-        top = [(h, set(tokenize(h.chunk.context_text()))) for h in hits[:3]]
+        top = [(h, passage_words(h.chunk.context_text())) for h in hits[:3]]
         literal = [weighted_coverage(terms, words, weight) for _, words in top]
         best = max(literal, default=0.0)
         if best >= MIN_WEIGHTED_COVERAGE:
@@ -597,6 +597,15 @@ def names_held(names: set[str], hit: Hit, span: Span, asks: str | None, opening:
     else:
         about = f"{c.context_text()}\n{opening}".lower()
     return {n for n in names if n in about}
+
+
+@lru_cache(maxsize=256)
+def passage_words(text: str) -> frozenset[str]:
+    """A passage's (stemmed) words; an English passage's also as the Danish terms the glossary gives its English
+    phrases, so that a Danish question's words are looked for in it as the glossary reads them ("places": pladser)."""
+    from assistant.glossary import expand_query
+
+    return frozenset(tokenize(expand_query(text) if passage_language(text) == "en" else text))
 
 
 @lru_cache(maxsize=4096)

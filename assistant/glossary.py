@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _load() -> dict:
@@ -102,6 +103,33 @@ def expand_query(question: str, replace: bool = False, keep=None) -> str:
             low = f"{low[:start]} {low[end:]}"
         return f"{low} {' '.join(extra)}"
     return question if not extra else f"{question} {' '.join(extra)}"
+
+
+@lru_cache(maxsize=1)
+def _da_en() -> dict[str, tuple[str, ...]]:
+    """Danish word (stemmed) -> the English phrases the glossary gives it for: the glossary read backwards."""
+    from ingest.text import tokenize
+
+    out: dict[str, list[str]] = {}
+    for english, danish in EN_DA.items():
+        for term in set(tokenize(danish)):
+            phrases = out.setdefault(term, [])
+            if english not in phrases:
+                phrases.append(english)
+    return {term: tuple(phrases) for term, phrases in out.items()}
+
+
+def english_terms(question: str, keep=None) -> str:
+    """The English phrases for the question's Danish domain words ("pladser" -> "places place"), for searching
+    pages written in English; `keep` says which to add (search adds only phrases the index holds)."""
+    from ingest.text import tokenize
+
+    table, out = _da_en(), []
+    for term in dict.fromkeys(tokenize(question)):
+        for phrase in table.get(term, ()):
+            if phrase not in out and (keep is None or keep(phrase)):
+                out.append(phrase)
+    return " ".join(out)
 
 
 def without_phrases(text: str) -> str:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant.glossary import expand_query
+from assistant.glossary import english_terms, expand_query
 from assistant.store import LiveIndex
 from ingest.text import Chunk, tokenize
 
@@ -103,9 +103,13 @@ class Retriever:
         depth = max(k * 4, 20)
         # One after the other, not in two threads: the question's embedding keeps both cores busy, and a keyword
         # search beside it (about 1 ms at 100x) only slowed it down (bench/README.md, "Where the tail went").
-        keyword = (self.index.keyword_search(expand_query(question, keep=self._indexed), depth, allowed)
+        # A Danish question also looks for the English words of its domain terms: a page in English says "places".
+        english = english_terms(question, keep=self._indexed)
+        keyword = (self.index.keyword_search(f"{expand_query(question, keep=self._indexed)} {english}", depth, allowed)
                    if mode in ("hybrid", "keyword") else [])
-        dense = (self.index.dense_search(expand_query(embedding_text(question), keep=self._indexed), depth, allowed)
+        dense_text = embedding_text(question)
+        dense = (self.index.dense_search(f"{expand_query(dense_text, keep=self._indexed)} "
+                                         f"{english_terms(dense_text, keep=self._indexed)}".strip(), depth, allowed)
                  if mode in ("hybrid", "dense") else [])
         score: dict[str, float] = {}
         for weight, results in ((self.dense_weight, dense), (self.keyword_weight, keyword)):

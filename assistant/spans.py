@@ -377,8 +377,10 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
             score *= 0.5  # an attachment's name ("Bilag 3 - Samarbejdsaftale …") names a document, it says nothing
         elif subject and len(words & subject) >= SUBJECT_SHARE * len(words):
             score *= 0.5  # the document's own title line, as it heads the text
-        elif heading and len(words & heading) >= SUBJECT_SHARE * len(words):
-            score *= 0.5  # the item's title repeated as its first line ("Titel: …")
+        elif i == 0 and heading and len(words & heading) >= SUBJECT_SHARE * len(words):
+            # the item's title repeated as its first line ("Titel: …"); further down, a line in the title's words
+            # is the proposal or decision about it ("• Godkender samarbejdsaftale om …")
+            score *= 0.5
         yield score, i, question_terms - held - partial
 
 

@@ -745,3 +745,14 @@ def test_a_why_question_is_answered_by_the_sentence_that_gives_the_cause(seed_as
                                                                                   "hvorfor blev den lukket"]
     ans = seed_assistant.ask("hvad var voksencirklen og hvorfor blev den lukket ned", as_of=date(2022, 5, 5))
     assert not ans.abstained and "skyldes" in ans.answer, ans.answer
+
+
+def test_a_proposal_in_the_items_own_words_is_quoted_for_a_question_about_its_decision(seed_assistant):
+    """An item's proposal often repeats its title ("• Godkender samarbejdsaftale om voksne med erhvervet
+    hjerneskade."): only the item's first line is a repeated title that answers nothing; the proposal further down is
+    what a question about the item's decision wants, marked as a proposal (real seed store: DASSOS 5.5.2022, pkt.
+    1.4)."""
+    ans = seed_assistant.ask("Var samarbejdsaftalen om voksne med erhvervet hjerneskade til godkendelse i DASSOS i "
+                             "maj 2022?", as_of=date(2026, 3, 1))
+    assert "Godkender samarbejdsaftale om voksne med erhvervet hjerneskade" in ans.answer, ans.answer
+    assert "forslag" in ans.answer, ans.answer

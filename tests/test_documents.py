@@ -180,3 +180,42 @@ def test_a_proposal_quoted_from_minutes_is_followed_by_what_was_decided(store_co
     assert not ans.abstained, ans.answer
     assert "3.310" in ans.answer and "Ikke godkendt" in ans.answer, ans.answer
     assert ans.answer.index("3.310") < ans.answer.index("Ikke godkendt")
+
+
+ENGLISH_PAGE = """The tariff secretariat of the island municipalities - information in English
+
+Home > Cooperation > In English
+
+This page explains the common rules of the four island municipalities for staff who do not read Danish.
+
+Tariffs and payment
+The tariff for a place is set once a year by the steering group. The operating municipality sends the invoice every
+month. A tariff for 2027 must be reported to the secretariat before 1 September 2026.
+
+Closing a service
+A municipality that wants to close a whole service must notify the other municipalities at least 9 months before the
+closure. The steering group must approve the closure at one of its meetings.
+
+Contact
+The secretariat answers the phone on weekdays from 9 to 14.
+"""
+
+
+def test_a_danish_question_finds_a_page_in_english(store_copy):
+    """A page written in English is found for a Danish question: the search also looks for the English words the
+    glossary gives for the question's Danish terms ("lukning" -> closure, "kommuner" -> municipalities), which the
+    index holds only from that page (real store and model; without them the page ranked below the top 5)."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from assistant.glossary import english_terms
+
+    from assistant.evidence import passage_words
+
+    assert set(english_terms("Hvor mange pladser skal lukkes?").split()) >= {"places", "close"}
+    assert {"plads", "lukning"} <= passage_words("The closure of the service takes away 12 places.")
+    page, _ = add(store_copy, ENGLISH_PAGE, name="island-page.txt", title="Tariff secretariat, island municipalities",
+                  kind="other", on=date(2026, 8, 1))
+    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    question = "Hvor lang tid før en lukning skal de andre kommuner have besked?"
+    hits = assistant.search(question, k=5, as_of=date(2026, 9, 1))
+    assert page.id in [h.chunk.doc_id for h in hits], [h.chunk.doc_id for h in hits]
