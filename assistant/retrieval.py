@@ -107,9 +107,7 @@ class Retriever:
         english = english_terms(question, keep=self._indexed)
         keyword = (self.index.keyword_search(f"{expand_query(question, keep=self._indexed)} {english}", depth, allowed)
                    if mode in ("hybrid", "keyword") else [])
-        dense_text = embedding_text(question)
-        dense = (self.index.dense_search(f"{expand_query(dense_text, keep=self._indexed)} "
-                                         f"{english_terms(dense_text, keep=self._indexed)}".strip(), depth, allowed)
+        dense = (self.index.dense_search(expand_query(embedding_text(question), keep=self._indexed), depth, allowed)
                  if mode in ("hybrid", "dense") else [])
         score: dict[str, float] = {}
         for weight, results in ((self.dense_weight, dense), (self.keyword_weight, keyword)):
