@@ -11,6 +11,7 @@ from itertools import islice
 from assistant.abstention import MIN_LITERAL, MIN_WEIGHTED_COVERAGE, NEAR_SHARE, holds, silence, weighted_coverage
 from assistant.answer import AnswerPart
 from assistant.citations import CitationList, find_quote, markers
+from assistant.glossary import present_forms
 from assistant.meaning import by_meaning
 from assistant.retrieval import Filters, Hit, Retriever
 from assistant.spans import (CONTACT_KINDS, Span, answer_type, asks_total, carries, counted, counts, holds_any,
@@ -43,7 +44,10 @@ class Evidence:
         from assistant.glossary import expand_query
 
         tokens = tokenize(expand_query(question))
-        return (set(tokens) | _spelled_as_indexed(tokens, self.index.keyword)) - generic()
+        keyword = self.index.keyword
+        # a past form is also asked as its present, which the documents may use instead ("deltog": "deltager")
+        presents = {w for t in tokens for w in present_forms(t) if w in keyword}
+        return (set(tokens) | presents | _spelled_as_indexed(tokens, keyword)) - generic()
 
     def part_terms(self, question: str, part: str) -> set[str]:
         """The terms one part of a question is answered by: the whole question's, less the words only the other
@@ -107,6 +111,7 @@ class Evidence:
         out = set()
         for t in focus_terms(question):
             out.add(t)
+            out.update(w for w in present_forms(t) if w in keyword)
             if t not in keyword:
                 out.update(_cognates(keyword, t))
         for t in list(out):  # a one-word glossary entry whose stem is the word itself
@@ -136,7 +141,7 @@ class Evidence:
                         out.append(t)
                 continue
             # misspelt (at least MIN_CLOSE alike) or the English spelling of an indexed word
-            if _compound(t, keyword) or _closest(keyword, t)[0] or _cognate(keyword, t):
+            if _compound(t, keyword) or _present(keyword, t) or _closest(keyword, t)[0] or _cognate(keyword, t):
                 continue
             out.append(t)
         return out
@@ -151,7 +156,8 @@ class Evidence:
         asked = expand_query(question, replace=True)
         keyword = self.index.keyword
         # an English word the glossary lacks is looked for as the indexed word it is a cognate of
-        terms = {t if t in keyword else (_cognate(keyword, t) or t) for t in set(tokenize(asked)) - generic()}
+        terms = {t if t in keyword else (_present(keyword, t) or _cognate(keyword, t) or t)
+                 for t in set(tokenize(asked)) - generic()}
         n = keyword.n or 1
 
         unseen = math.log(1 + n) if lang == "da" else math.log(1 + n) / 2
@@ -716,6 +722,11 @@ def _alike(keyword, term: str) -> tuple[tuple[str, float], ...]:
 def _closest(keyword, term: str) -> tuple[str, float]:
     """The indexed word most alike in spelling to `term` and how alike, or ("", 0.0) below MIN_CLOSE."""
     return next(iter(_alike(keyword, term)), ("", 0.0))
+
+
+def _present(keyword, term: str) -> str:
+    """The indexed present of a past form the index lacks ("deltog" -> "deltag"), or ""."""
+    return next((w for w in present_forms(term) if w in keyword), "")
 
 
 def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:

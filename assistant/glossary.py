@@ -132,6 +132,21 @@ def english_terms(question: str, keep=None) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=1)
+def _past_stems() -> tuple[tuple[str, str], ...]:
+    """(stem of a past form, stem of its present), longest past first, from the glossary's past_forms."""
+    from ingest.text import stem
+
+    pairs = {(stem(str(past)), stem(str(base))) for past, base in (_DATA.get("past_forms") or {}).items()}
+    return tuple(sorted(((p, b) for p, b in pairs if p and b and p != b), key=lambda x: -len(x[0])))
+
+
+def present_forms(term: str) -> list[str]:
+    """The stems of the present a (stemmed) Danish past form may be of, a compound's first part kept ("deltog" ->
+    "deltag", "indgik" -> "indgå"); empty for a word that ends in no past form the glossary knows."""
+    return [term[:len(term) - len(past)] + base for past, base in _past_stems() if term.endswith(past)]
+
+
 def without_phrases(text: str) -> str:
     """The text with the glossary's English phrases blanked out, case kept elsewhere: "the National Board of Social
     Services" is a term the glossary translates, not a name the documents must spell."""

@@ -756,3 +756,18 @@ def test_a_proposal_in_the_items_own_words_is_quoted_for_a_question_about_its_de
                              "maj 2022?", as_of=date(2026, 3, 1))
     assert "Godkender samarbejdsaftale om voksne med erhvervet hjerneskade" in ans.answer, ans.answer
     assert "forslag" in ans.answer, ans.answer
+
+
+def test_a_past_form_the_stemmer_keeps_apart_is_also_asked_as_its_present(seed_assistant):
+    """"deltog" and "deltager" stem apart ("deltog" / "deltag"): the glossary's past forms of Danish verbs give the
+    present a question's past form asks about, a compound verb by its last part, so the sentence in the present is
+    found (real seed store: organisation note 2019, "Herudover deltager KKR-konsulent og Sekretariat for
+    rammeaftaler")."""
+    from assistant.glossary import present_forms
+
+    assert present_forms("deltog") == ["deltag"] and present_forms("indgik") == ["indgå"]
+    assert present_forms("kommun") == []
+    assert "deltag" in seed_assistant.evidence().terms("Hvem deltog?")
+    ans = seed_assistant.ask("Hvem andre end direktørerne deltog i DASSOS efter organisationsnotatet fra 2019?",
+                             as_of=date(2020, 6, 1))
+    assert "KKR-konsulent" in ans.answer, ans.answer
