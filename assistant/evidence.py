@@ -235,13 +235,14 @@ class Evidence:
         """A name the question gives that only documents outside the rules' scope hold (another region's body, a
         municipality or offer of another region), as the question writes it; None when there is none. Such a
         question is about those documents, not about the bodies the rule tools answer for."""
-        from assistant.names import body_in_scope
+        from assistant.names import body_in_scope, without_glosses
         from assistant.slots import strip_dates
 
         outside = {d for d, info in self.index.document_info().items() if not body_in_scope(info.body)}
         if not outside:
             return None  # a store of our own documents only: nothing to look up
-        names = self.named(strip_dates(question))  # "22 December 2026" names a day, not a body
+        # "22 December 2026" names a day, not a body; "the Rate Group (Takstgruppen)" names a body the rules know
+        names = self.named(strip_dates(without_glosses(question)))
         for n in sorted(names):
             docs = self.index.term_documents(n)
             if docs and docs <= outside:

@@ -78,6 +78,23 @@ def region_names(canonical: str) -> list[str]:
 
 
 _OWNER = re.compile(r"\(([^()]{1,120})\)")
+# A name and, in brackets, another name for it: "the Contact Committee (Kontaktudvalget)", "KU (Kontaktudvalget)".
+_GLOSSED = re.compile(r"((?:[A-ZÆØÅ][\w'’-]*\s+){0,3}[A-ZÆØÅ][\w'’-]*)\s*\(([^()]{1,80})\)")
+
+
+def without_glosses(text: str) -> str:
+    """The text with one of two names of a body blanked where the other stands beside it in brackets: a name the
+    user gives a body the rules know ("the Contact Committee (Kontaktudvalget)") is that body, not something
+    else the question asks about."""
+    def blank(m: re.Match) -> str:
+        before, inside = m.group(1), m.group(2)
+        if find_body(inside):
+            return " " * len(before) + m.group()[len(before):]
+        if find_body(before):
+            return m.group()[:m.start(2) - m.start()] + " " * len(inside) + ")"
+        return m.group()
+
+    return _GLOSSED.sub(blank, text[:4000])
 
 
 @lru_cache(maxsize=4096)

@@ -169,7 +169,9 @@ class DeterministicPlanner:
     def _not_in_result(self, q: str, r: Route, result: dict) -> str | None:
         """The question's word for what it asks about ("Hvad er budgettet for …" -> budgettet) when the rule
         result does not speak of it; None when it does, or when the question names no such noun."""
-        focus = focus_terms(q, nouns_only=True) - _meta() - self._covered(r, result)
+        from assistant.names import without_glosses
+
+        focus = focus_terms(without_glosses(q), nouns_only=True) - _meta() - self._covered(r, result)
         return question_word(q, sorted(focus)[0]) if focus else None
 
     @staticmethod

@@ -102,3 +102,17 @@ def test_a_date_question_about_a_bodys_meetings_goes_to_its_calendar_in_any_word
 def test_a_meeting_word_and_a_date_word_alone_do_not_make_a_calendar_question(question):
     q = prepare(question)
     assert route(q, read_slots(q), AS_OF).tool != "meeting_calendar"
+
+
+def test_a_name_glossed_in_brackets_is_the_body_it_glosses(seed_assistant):
+    """"the Contact Committee (Kontaktudvalget)": the user's own English name beside the body's is that body, not
+    another subject the rule result would have to speak of (real seed store, router and rule data)."""
+    from assistant.names import without_glosses
+
+    assert without_glosses("What does the Rate Group (Takstgruppen) do?").split() == [
+        "What", "does", "the", "(Takstgruppen)", "do?"]
+    assert without_glosses("Is Takstgruppen (the rate group) new?").split() == ["Is", "Takstgruppen", "(", ")", "new?"]
+    assert without_glosses("Is Socialtilsyn Midt (the supervisor) new?") == "Is Socialtilsyn Midt (the supervisor) new?"
+    ans = seed_assistant.ask("What does the Contact Committee (Kontaktudvalget) do?", as_of=AS_OF)
+    assert [c["name"] for c in ans.to_dict()["tool_calls"]] == ["body_facts"], ans.to_dict()["notes"]
+    assert "the 19 mayors" in ans.answer, ans.answer
