@@ -241,7 +241,7 @@ class Evidence:
         outside = {d for d, info in self.index.document_info().items() if not body_in_scope(info.body)}
         if not outside:
             return None  # a store of our own documents only: nothing to look up
-        # "22 December 2026" names a day, not a body; "the Rate Group (Takstgruppen)" names a body the rules know
+        # "22 December 2026" names a day, not a body; "the Rate Group (<body>)" names the body
         names = self.named(strip_dates(without_glosses(question)))
         for n in sorted(names):
             docs = self.index.term_documents(n)
@@ -743,6 +743,8 @@ def _spelled_as_indexed(tokens: list[str], keyword) -> set[str]:
             out.update(same)
         else:
             out.update(_cognates(keyword, t))
+        # a compound the documents write only apart or in other compounds ("herbergskapaciteten"): its parts
+        out.update(_compound_parts(t, keyword))
         if i + 1 < len(tokens):
             joined = t + tokens[i + 1]
             if joined in keyword:
@@ -793,11 +795,21 @@ def question_word(question: str, term: str) -> str:
 
 def _compound(term: str, vocabulary) -> bool:
     """A Danish compound of two indexed words ("kapacitetsmodel" = kapacitet(s) + model)."""
-    for i in range(4, len(term) - 3):
+    return bool(_compound_parts(term, vocabulary))
+
+
+def _compound_parts(term: str, vocabulary) -> tuple[str, str] | tuple[()]:
+    """The two indexed words a Danish compound is made of, a linking s dropped ("herbergskapacitet" -> herberg,
+    kapacitet), the longest head first; () when it is not one."""
+    for i in range(len(term) - 4, 3, -1):
         left, right = term[:i], term[i:]
-        if (left in vocabulary or (left.endswith("s") and left[:-1] in vocabulary)) and right in vocabulary:
-            return True
-    return False
+        if right not in vocabulary:
+            continue
+        if left in vocabulary:
+            return left, right
+        if left.endswith("s") and left[:-1] in vocabulary:
+            return left[:-1], right
+    return ()
 
 
 # Words that ask about cases in general, not about a topic; words that say nothing about the topic of a
