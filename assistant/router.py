@@ -42,7 +42,7 @@ HEARING = _cue(r"mailhøring\w*", r"høring\w*", r"hørring\w*", "hearing", "con
 DEADLINE = _cue(r"udløb\w*", r"slut\w*", r"ende[rs]?\b", r"ends?\b", "deadline", r"frist\w*", "hvornår", "when",
                 r"expir\w*", "hvor mange dage", "how many days", "hvor lang", "how long", "sendt", "sent", "sendes")
 APPROVAL = _cue(r"godkend\w*", r"approv\w*", r"kræve[rs]?", "krav", "tilladelse", "permission", r"requir\w*",
-                r"need\w*", "skal vi", "må vi", "may we", "can we", "kan vi", "must", "procedure", "fremgangsmåde",
+                r"sign[- ]off", "skal vi", "må vi", "may we", "can we", "kan vi", "must", "procedure", "fremgangsmåde",
                 "hvad skal", "forbi", "through", "hvem kan", "who can", "hvordan", "how do", r"bagatelgrænse\w*",
                 "threshold", "de minimis", "skal det", "skal en", "skal der")
 CAPACITY = _cue(r"kapacitet\w*", r"\w*plads\w*", r"places?\b", r"beds?\b", "capacity", r"bagatel\w*", "threshold",

@@ -116,3 +116,16 @@ def test_a_name_glossed_in_brackets_is_the_body_it_glosses(seed_assistant):
     ans = seed_assistant.ask("What does the Contact Committee (Kontaktudvalget) do?", as_of=AS_OF)
     assert [c["name"] for c in ans.to_dict()["tool_calls"]] == ["body_facts"], ans.to_dict()["notes"]
     assert "the 19 mayors" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question,tool", [
+    # "need" as a noun ("the capacity need", "complex needs") asks for no approval
+    ("Who sets the capacity need for homeless shelters?", "search_documents"),
+    ("Which offers are there for citizens with complex needs?", "search_documents"),
+    # approval words, "sign-off" among them
+    ("We add 12 beds. Does that need sign-off?", "capacity_adjustment"),
+    ("Do we need approval to cut 12 places?", "capacity_adjustment"),
+])
+def test_the_capacity_rule_is_asked_about_an_approval_not_about_a_need(question, tool):
+    q = prepare(question)
+    assert route(q, read_slots(q), AS_OF).tool == tool, question
