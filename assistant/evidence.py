@@ -143,6 +143,11 @@ class Evidence:
             # misspelt (at least MIN_CLOSE alike) or the English spelling of an indexed word
             if _compound(t, keyword) or _present(keyword, t) or _closest(keyword, t)[0] or _cognate(keyword, t):
                 continue
+            if hits:  # another form of a word the best passages use ("maksimal" / "maksimumtakst")
+                if near is None:
+                    near = {w for h in hits[:5] for w in tokenize(h.chunk.context_text())}
+                if _spoken_of(t, near):
+                    continue
             out.append(t)
         return out
 

@@ -139,11 +139,17 @@ def question_parts(question: str) -> list[str]:
     return [p for p in (x.strip() for x in _PART.split(question)) if p] or [question]
 
 
+# A question that opens with its verb asks whether something holds ("Er der fastsat en takst for …?", "Is there a
+# price for …?"): a sentence that says so answers it, with or without the amount.
+_POLAR = re.compile(r"\s*(?:er|har|findes|fandtes|kan|skal|bliver|blev|var|is|are|does|do|has|have|can|will|was|"
+                    r"were|did)\b", re.I)
+
+
 def answer_type(question: str) -> str | None:
     """What kind of answer the question asks for: phone, email, money, number, date, place, who; None for an open
     question."""
     for name, pattern in _ASKS:
-        if pattern.search(question):
+        if pattern.search(question) and not (name == "money" and _POLAR.match(question)):
             return name
     return None
 

@@ -787,3 +787,19 @@ def test_a_compound_the_documents_write_apart_is_asked_as_its_parts(seed_assista
     ans = seed_assistant.ask("Hvem skal godkende en udvidelse af herbergskapaciteten?", as_of=date(2026, 3, 1))
     first = ans.answer.splitlines()[1]
     assert "politisk godkendelse i KKR" in first, ans.answer
+
+
+def test_a_yes_no_question_about_a_price_is_answered_by_what_the_documents_say_of_it(seed_assistant):
+    """"Er der fastsat en maksimal takst …?" asks whether a price is set, not for the amount: the passage that speaks
+    of it answers, and "maksimal", a word no document writes, is the "maksimumtakst" the passage holds, not an
+    unknown word (real seed store: DASSOS 27.2.2026, pkt. 1.6, "er der fastlagt en maksimumtakst"). An open
+    question about an amount the documents do not give is still not answered."""
+    from assistant.spans import answer_type
+
+    assert answer_type("Er der fastsat en takst for en plads?") is None
+    assert answer_type("Hvad er taksten for en plads?") is None and answer_type("Hvad koster en plads?") == "money"
+    ans = seed_assistant.ask("Er der fastsat en maksimal takst for herbergspladser?", as_of=date(2026, 3, 1))
+    assert not ans.abstained, ans.answer
+    assert any(c["doc_id"] == "dassos-2026-02-27" and c["section"].startswith("pkt. 1.6 ")
+               for c in ans.to_dict()["citations"]), ans.answer
+    assert seed_assistant.ask("Hvad koster en plads på Kollegiet?", as_of=date(2026, 3, 1)).abstained
