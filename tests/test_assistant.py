@@ -775,18 +775,17 @@ def test_a_past_form_the_stemmer_keeps_apart_is_also_asked_as_its_present(seed_a
 
 def test_a_compound_the_documents_write_apart_is_asked_as_its_parts(seed_assistant):
     """"herbergskapaciteten" is in no document; "herberg…" and "kapaciteten" are: the question's compound is looked
-    for as its two indexed parts, and a body's acronym ("KKR") answers a "hvem" question (real seed store: DASSOS
-    27.2.2026, pkt. 1.6, "En udvidelse af kapaciteten vil kræve en politisk godkendelse i KKR.")."""
+    for as its two indexed parts, so the sentence about the capacity is quoted (real seed store: DASSOS 27.2.2026,
+    pkt. 1.6, "En udvidelse af kapaciteten vil kræve en politisk godkendelse i KKR."; without the parts it was not).
+    It is quoted second: an acronym ("KKR") is not read as the body a "hvem" question asks for (read so, held-out
+    fact accuracy fell 0.835 -> 0.789)."""
     from assistant.evidence import _compound_parts
-    from assistant.spans import carries
 
     keyword = seed_assistant.index.keyword
     assert _compound_parts("herbergskapacitet", keyword) == ("herberg", "kapacitet")
     assert _compound_parts("kapacitet", keyword) == ()
-    assert carries("who", "Det kræver en godkendelse i KKR.") and not carries("who", "Det sker i uge 6.")
     ans = seed_assistant.ask("Hvem skal godkende en udvidelse af herbergskapaciteten?", as_of=date(2026, 3, 1))
-    first = ans.answer.splitlines()[1]
-    assert "politisk godkendelse i KKR" in first, ans.answer
+    assert "politisk godkendelse i KKR" in ans.answer, ans.answer
 
 
 def test_a_yes_no_question_about_a_price_is_answered_by_what_the_documents_say_of_it(seed_assistant):
