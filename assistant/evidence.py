@@ -271,7 +271,9 @@ class Evidence:
         nouns = self.counted_nouns(question)
         # An amount answers only beside what the question prices: "taksten pr. døgn" is not "Udvidelsen koster 2,3
         # mio. kr.", as a count answers only beside what is counted.
-        priced = focus_terms(question, nouns_only=True) if asks == "money" else set()
+        # A word the index never uses (an English word over Danish minutes) cannot be looked for beside an amount.
+        priced = ({t for t in focus_terms(question, nouns_only=True) if t in self.index.keyword} if asks == "money"
+                  else set())
         total = asks_total(question)
         if nouns and not any(counts(nouns, h.chunk.text, total=total) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
@@ -324,7 +326,9 @@ class Evidence:
         best = max((s.score for _, s in ranked), default=0.0)
         quoted = distinct_quotes(ranked, best)
         best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in spans], kind,
+        # Every candidate span counts for the kind of fact asked: across languages a passage's best span by words is
+        # not always the one that gives the amount.
+        why = silence(best_dense, self.coverage(question, hits, lang), [s for _, s in found], kind,
                       self.unknown_terms(question, hits) if lang == "da" else [])
         notes: list[str] = []
         if not why and (why := self.unasked(question, hits, quoted)) and crossing:

@@ -121,7 +121,10 @@ def prepare(question: str) -> str:
 
 def detect_language(text: str) -> str:
     words = re.findall(r"[a-zæøåé]+", text.lower())
-    da = sum(w in DA_WORDS for w in words) + (2 if re.search(r"[æøå]", text.lower()) else 0)
+    # æ, ø and å in a word written in lower case, or the first; a name ("Mølledammen", "Karen Østergaard") says
+    # nothing of the language the question is asked in
+    first = text.lstrip()[:1].lower() + text.lstrip()[1:]
+    da = sum(w in DA_WORDS for w in words) + (2 if re.search(r"(?<![\w-])[a-zæøåé]*[æøå]", first) else 0)
     en = sum(w in EN_WORDS for w in words)
     return "en" if en > da else "da"
 

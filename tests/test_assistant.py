@@ -802,3 +802,15 @@ def test_a_yes_no_question_about_a_price_is_answered_by_what_the_documents_say_o
     assert any(c["doc_id"] == "dassos-2026-02-27" and c["section"].startswith("pkt. 1.6 ")
                for c in ans.to_dict()["citations"]), ans.answer
     assert seed_assistant.ask("Hvad koster en plads på Kollegiet?", as_of=date(2026, 3, 1)).abstained
+
+
+def test_a_name_with_danish_letters_does_not_make_an_english_question_danish():
+    """æ, ø and å count for Danish only in a word written in lower case or the question's first word: an English
+    question about "Bostedet Ågården" is English, and answered in English. A budget is an amount."""
+    from assistant.slots import detect_language
+    from assistant.spans import answer_type
+
+    assert detect_language("How much does expanding Mølledammen cost per year?") == "en"
+    assert detect_language("Who is Karen Østergaard?") == "en"
+    assert detect_language("Økonomien i Ågården?") == "da" and detect_language("Hvornår er Ågården klar?") == "da"
+    assert answer_type("What is the annual budget of the secretariat?") == "money"

@@ -219,3 +219,20 @@ def test_a_danish_question_finds_a_page_in_english(store_copy):
     question = "Hvor lang tid før en lukning skal de andre kommuner have besked?"
     hits = assistant.search(question, k=5, as_of=date(2026, 9, 1))
     assert page.id in [h.chunk.doc_id for h in hits], [h.chunk.doc_id for h in hits]
+
+
+def test_an_english_question_about_an_amount_in_danish_minutes_is_answered(store_copy):
+    """"How much does … cost per year?" over Danish minutes: the English word the question prices ("expanding") is in
+    no document and cannot be looked for beside the amount, and a passage's amount may stand in a span other than its
+    best by words; the amount is quoted, not "the documents do not say" (real store, model and planner)."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    minutes = MINUTES.replace("Punkt 5 Orientering om ventelister", (
+        "Punkt 5 Udvidelse af bostedet Mølledammen\nForvaltningen foreslår at udvide Mølledammen med 3 pladser. "
+        "Udvidelsen koster 1,8 mio. kr. årligt.\n\nBeslutning\nGodkendt.\n\nPunkt 6 Orientering om ventelister"))
+    add(store_copy, minutes, name="aeldreudvalget.txt", title="Ældre- og Handicapudvalget, referat 9.6.2026",
+        kind="minutes", on=date(2026, 6, 9))
+    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    ans = assistant.ask("How much does expanding Mølledammen cost per year?", as_of=date(2026, 9, 1))
+    assert not ans.abstained and "1,8 mio. kr." in ans.answer, ans.answer
