@@ -25,8 +25,9 @@ _ASKS = (
     ("date", re.compile(r"^\W*(?:og |and )?(hvornår|when)\b", re.I)),
     # Contact details: a phone number or an e-mail address, which no other kind of passage gives.
     # "Hvem skal jeg ringe til?" asks who, "telefontid" asks when: only the words for the number ask for a number.
+    # whom to call ("Hvem skal jeg ringe til …?", "Who should I call …?") is asked by the number to call
     ("phone", re.compile(r"\b(tlf\.?(?: ?nr\.?)?|telefon(?:nummer(?:et)?|numre(?:ne)?|nr\.?)?|"
-                         r"phone(?: numbers?)?)(?!\w)", re.I)),
+                         r"phone(?: numbers?)?|ringe? til|call)(?!\w)", re.I)),
     ("email", re.compile(r"\b(e-?mail(?:adresse\w*|address\w*)?|mailadresse\w*)\b", re.I)),
     # A rate is an amount per day or year ("the daily rate"), not a share ("the occupancy rate"). "Taksten" alone is
     # no amount question: tariffs are asked about as rules and as changes in per cent as often as as amounts.

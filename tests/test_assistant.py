@@ -814,3 +814,15 @@ def test_a_name_with_danish_letters_does_not_make_an_english_question_danish():
     assert detect_language("Who is Karen Østergaard?") == "en"
     assert detect_language("Økonomien i Ågården?") == "da" and detect_language("Hvornår er Ågården klar?") == "da"
     assert answer_type("What is the annual budget of the secretariat?") == "money"
+
+
+def test_whom_to_call_is_answered_by_the_number_to_call(seed_assistant):
+    """"Hvem skal jeg ringe til …?" / "Who should I call …?" asks for a phone number, as "tlf." does (real seed store:
+    "Mail: takst@viborg.dk Tlf: 41 71 99 98")."""
+    from assistant.spans import answer_type
+
+    assert answer_type("Who should I call about capacity?") == "phone"
+    assert answer_type("Hvem skal jeg ringe til om takster?") == "phone"
+    assert answer_type("What is the new model called?") is None
+    ans = seed_assistant.ask("Hvem skal jeg ringe til om takster i Midtjylland?", as_of=date(2026, 3, 1))
+    assert "41 71 99 98" in ans.answer, ans.answer
