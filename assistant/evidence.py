@@ -379,11 +379,30 @@ class Evidence:
         return get_embeddings(self.index.embedding_spec)
 
     def opening(self, hit: Hit, names: set[str]) -> str:
-        """The start of the hit's document, read only when the passage itself lacks one of the names. Not for an
-        agenda or minutes: their start lists every item, and each item has a subject of its own."""
-        if hit.chunk.kind in ("agenda", "minutes") or all(n in hit.chunk.context_text().lower() for n in names):
+        """The start of the hit's document, read only when the passage itself lacks one of the names, and the long
+        forms of the abbreviations the passage uses that its document defines ("VSS" for "Den Vestjyske Styregruppe
+        for Socialområdet (VSS)"). Not the start of an agenda or minutes: it lists every item, and each item has a
+        subject of its own."""
+        if all(n in hit.chunk.context_text().lower() for n in names):
             return ""
-        return self.index.chunks.opening(hit.chunk.doc_id)
+        start = "" if hit.chunk.kind in ("agenda", "minutes") else self.index.chunks.opening(hit.chunk.doc_id)
+        defined = self.abbreviations(hit.chunk.doc_id)
+        used = [long for short, long in defined if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", hit.chunk.text)]
+        return "\n".join([start, *used])
+
+    def abbreviations(self, doc_id: str) -> tuple[tuple[str, str], ...]:
+        """(abbreviation, long form) of each abbreviation a document defines in brackets after the name, read once
+        per document and build."""
+        key = (self.index.build_id, doc_id)
+        if key not in _ABBREVIATIONS:
+            found: dict[str, str] = {}
+            for chunk in self.index.chunks.of_document(doc_id)[:MAX_DEFINING_CHUNKS]:
+                for m in _DEFINED.finditer(chunk.text[:20000]):
+                    found.setdefault(m.group(2), m.group(1))
+            if len(_ABBREVIATIONS) > 256:
+                _ABBREVIATIONS.clear()
+            _ABBREVIATIONS[key] = tuple(found.items())
+        return _ABBREVIATIONS[key]
 
     def carried_elsewhere(self, kind: str, hits: list[Hit], limit: int = 2) -> list[Hit]:
         """Passages of the best passages' documents that give a value of this form (a phone number, an e-mail
@@ -596,6 +615,14 @@ def heading_words(heading: str) -> frozenset[str]:
 # Answers that are a value of the named thing: its number, amount or date.
 _VALUES = frozenset({"number", "money", "date"})
 MAX_DOCUMENT_PASSAGES = 400  # passages of one document read for a contact detail (a long agreement has about 60)
+
+
+# "Den Vestjyske Styregruppe (the West Steering Group, VSS)": up to five words before the bracket, and
+# the abbreviation (capitals, maybe a hyphened part) that ends it.
+_DEFINED = re.compile(r"([A-ZÆØÅ][\w'’-]*(?:[ \t]+[\w'’-]+){0,4})[ \t]*\((?:[^()\n]{0,80}?,[ \t]*)?"
+                      r"([A-ZÆØÅ]{2,8}(?:-[A-ZÆØÅ]{1,3})?)\)")
+_ABBREVIATIONS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+MAX_DEFINING_CHUNKS = 200  # a document's abbreviations are looked for in its first chunks, not in a whole book
 
 
 def names_held(names: set[str], hit: Hit, span: Span, asks: str | None, opening: str = "") -> set[str]:

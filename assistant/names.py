@@ -31,20 +31,25 @@ def _alias_index() -> tuple[dict[str, str], dict[str, str], int]:
     return index, single, min(longest, _MAX_NGRAM)
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text)][:600]
-
-
 def find_body(text: str) -> str | None:
-    """The first body (of those the rules cover) the text names: aliases, case, hyphens, genitive, small typos."""
+    """The first body (of those the rules cover) the text names: aliases, case, hyphens, genitive, small typos. A
+    one-word alias after a name ("Den Vestjyske Styregruppe") is another body's name, not the alias."""
     index, single, longest = _alias_index()
-    words = _words(text)
+    found = list(_WORD.finditer(text))[:600]
+    words = [m.group() for m in found]
     for i in range(len(words)):
+        # a capitalised word right before a word that is not an acronym, not the question's first: "Vestjyske"
+        qualified = (i > 1 and words[i - 1][:1].isupper() and not words[i].isupper()
+                     and not text[found[i - 1].end():found[i].start()].strip())
         for n in range(min(longest, len(words) - i), 0, -1):
+            if n == 1 and qualified:
+                break
             key = _fold("".join(words[i:i + n]))
             for candidate in (key, key[:-1] if key.endswith("s") else None, key[:-2] if key.endswith("'s") else None):
                 if candidate and candidate in index:
                     return index[candidate]
+        if qualified:
+            continue
         key = _fold(words[i])
         if len(key) >= 5:
             close = difflib.get_close_matches(key, single, n=1, cutoff=0.85)

@@ -111,6 +111,10 @@ class DeterministicPlanner:
             if other:
                 slots = replace(slots, other_scope=other)
                 r = route(q, slots, as_of)
+            elif r.tool == "meeting_calendar" and "body" not in r.args and self.evidence.named(q):
+                # The calendar holds the rules' bodies only: the meetings of a body it does not know ("Den
+                # Vestjyske Styregruppe") are in the documents, if anywhere.
+                r = Route("search_documents", {}, ("names no body the rules know",), on=r.on, date_note=r.date_note)
         out.route, out.slots = r.tool, slots.to_dict()
         out.date_used = r.on.isoformat() if r.on else as_of.isoformat()
         if slots.ignored:

@@ -236,3 +236,35 @@ def test_an_english_question_about_an_amount_in_danish_minutes_is_answered(store
     assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
     ans = assistant.ask("How much does expanding Mølledammen cost per year?", as_of=date(2026, 9, 1))
     assert not ans.abstained and "1,8 mio. kr." in ans.answer, ans.answer
+
+
+ABBREVIATED = """Referat af møde i styregruppen
+
+Punkt 1 Velkomst og konstituering
+Den Vestjyske Styregruppe for Socialområdet (VSS) består af socialdirektørerne i de syv vestjyske kommuner.
+Styregruppen konstituerede sig med Holstebro Kommune som formand.
+
+Beslutning
+Taget til efterretning.
+
+Punkt 2 Mødeplan
+VSS holder sit næste møde den 14. oktober 2026 i Lemvig. Punkter sendes til sekretariatet senest tre uger før.
+
+Beslutning
+Godkendt.
+"""
+
+
+def test_a_name_given_by_its_abbreviation_in_the_passage_is_held(store_copy):
+    """A document defines an abbreviation once ("Den Vestjyske Styregruppe for Socialområdet (VSS)") and uses it
+    after: a passage that says "VSS" speaks of the body a question names in full, so the answer quotes it instead of
+    saying that no passage gives the date for that body (real store, model and planner)."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    doc, _ = add(store_copy, ABBREVIATED, name="vss-referat.txt", title="Referat 2.9.2026", kind="minutes",
+                 on=date(2026, 9, 2))
+    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    assert ("VSS", "Den Vestjyske Styregruppe for Socialområdet") in assistant.evidence().abbreviations(doc.id)
+    ans = assistant.ask("Hvornår holder Den Vestjyske Styregruppe sit næste møde?", as_of=date(2026, 9, 10))
+    assert not ans.abstained and "14. oktober 2026" in ans.answer, ans.answer
