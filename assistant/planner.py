@@ -62,10 +62,11 @@ def follow_up(question: str, slots: Slots, previous: Answer | None, as_of: date)
         if slots.body is None and old.get("body") and "body" in fresh.args:
             return slots, replace(fresh, args={**fresh.args, "body": old["body"]})
         return None
-    if slots.body is None and old.get("body") and re.search(r"formand|chair", question, re.I):
-        args = {"body": old["body"], "on": fresh.on.isoformat()}
-        return slots, Route("who_chairs", args, ("a follow-up about the previous body",), True, fresh.on,
-                            fresh.date_note)
+    if slots.body is None and old.get("body"):
+        # "Og næstformanden?", "How often does it meet?": the question about the previous turn's body
+        about = route(question, replace(slots, body=old["body"]), as_of)
+        if about.tool in RULE_TOOLS and about.args.get("body") == old["body"]:
+            return replace(slots, body=old["body"]), replace(about, reasons=("a follow-up about the previous body",))
     if previous.route not in RULE_TOOLS:
         return None
     args = dict(previous.tool_calls[0].args) if previous.tool_calls else {}
@@ -83,6 +84,8 @@ def follow_up(question: str, slots: Slots, previous: Answer | None, as_of: date)
         args["body"] = slots.body
     elif not fresh.date_note:
         return None
+    # the body stays the previous turn's, for the turn after ("And in 2021?", then "How often does it meet?")
+    slots = replace(slots, body=slots.body or old.get("body"))
     return slots, Route(previous.route, args, ("a follow-up to the previous question",), False, on, fresh.date_note)
 
 
@@ -141,7 +144,10 @@ class DeterministicPlanner:
         text = frame_yes_no(text, result.get("fields", {}).get("approval_required"), q, lang)
         unasked = self._not_in_result(q, r, result)
         if r.weak or not result.get("known", True) or unasked:
-            doc = self._better_passage(out, q, slots, r, result, filters)
+            # a follow-up ("Og næstformanden?") is about the body of the turn before, which its words do not name
+            follows = any("follow-up" in reason for reason in r.reasons)
+            named = f"{q} ({slots.body})" if follows and slots.body else q
+            doc = self._better_passage(out, named, slots, r, result, filters)
             if doc is not None:
                 out.route = "search_documents"
                 out.tool_calls.clear()

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ingest.dates import BadDate, DateMention, find_dates, strip_dates
+from ingest.dates import BadDate, DateMention, day_in_year, find_dates, strip_dates
 
 MAX_QUESTION_CHARS = 2000  # patterns never see more; long pasted text keeps its end, where the question is
 MAX_DIGITS = 9  # a longer digit run is not a count of places
@@ -294,6 +294,11 @@ def question_date(slots: Slots, question: str, as_of: date) -> tuple[date, str |
         if y == as_of.year:
             return as_of, None
         return (date(y, 12, 31), d.raw) if y < as_of.year else (date(y, 1, 1), d.raw)
+    # A day and month with no year ("hvis den sendes 20. december") is that day in the year asked about; the answer
+    # says which date it used.
+    day = day_in_year(strip_dates(question), as_of.year)
+    if day:
+        return day
     return as_of, None
 
 

@@ -121,6 +121,17 @@ def _day_month_mentions(text: str):
             yield m.start(), m.end(), (int(m.group(1) or m.group(3)), month)
 
 
+def day_in_year(text: str, year: int) -> tuple[date, str] | None:
+    """The first day the text names by day and month only ("sendes 20. december"), in the given year, and its words;
+    None when it names none (or no such day exists, "30. februar")."""
+    for start, end, (day, month) in _day_month_mentions(text):
+        try:
+            return date(year, month, day), text[start:end].strip()
+        except ValueError:
+            continue
+    return None
+
+
 def names_day(text: str, day: date) -> bool:
     """Whether the text names this day: as a whole date, or as day and month ("4. juni", "4.6.") in a text that
     names the day's year too ("… 4. juni, 24. september og 10. december 2026")."""

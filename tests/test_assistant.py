@@ -826,3 +826,27 @@ def test_whom_to_call_is_answered_by_the_number_to_call(seed_assistant):
     assert answer_type("What is the new model called?") is None
     ans = seed_assistant.ask("Hvem skal jeg ringe til om takster i Midtjylland?", as_of=date(2026, 3, 1))
     assert "41 71 99 98" in ans.answer, ans.answer
+
+
+def test_follow_ups_about_the_previous_body_and_a_day_without_its_year(seed_assistant):
+    """Short follow-ups lean on the turn before: "Og næstformanden?" asks the chair tool for the vice-chair of the
+    body just asked about, "How often does it meet?" its facts, and "Og hvis den sendes 20. december?" the hearing
+    rule for that day in the year asked about, which the answer names (real seed store, rule data and planner)."""
+    on = date(2026, 3, 1)
+
+    def conversation(*questions):
+        history = []
+        for q in questions:
+            history.append(seed_assistant.ask(q, as_of=on, history=list(history)))
+        return history[-1]
+
+    vice = conversation("Hvem er formand for DASSOS?", "Og næstformanden?")
+    assert vice.tool_calls[0].name == "who_chairs" and vice.tool_calls[0].args["role"] == "vice-chair"
+    assert vice.tool_calls[0].args["body"] == "DASSOS"
+    facts = conversation("Hvem er formand for Kontaktudvalget?", "How often does it meet?")
+    assert facts.tool_calls[0].name == "body_facts", facts.notes
+    assert "four times a year" in facts.answer, facts.answer
+    hearing = conversation("Hvornår udløber mailhøringen, hvis den sendes 3. marts 2026?",
+                           "Og hvis den sendes 20. december?")
+    assert hearing.tool_calls[0].name == "hearing_deadline", hearing.notes
+    assert "3. januar 2027" in hearing.answer and "20. december 2026" in hearing.answer, hearing.answer
