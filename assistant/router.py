@@ -38,6 +38,7 @@ def _cue(*alternatives: str) -> _Cue:
     return _Cue(r"(?<!\w)(?:" + "|".join(alternatives) + r")")
 
 
+MAIL = _cue(r"mail\w*", r"e-mail\w*", "email", r"skriftlig\w*", "written")
 HEARING = _cue(r"mailhøring\w*", r"høring\w*", r"hørring\w*", "hearing", "consultation")
 DEADLINE = _cue(r"udløb\w*", r"slut\w*", r"ende[rs]?\b", r"ends?\b", "deadline", r"frist\w*", "hvornår", "when",
                 r"expir\w*", "hvor mange dage", "how many days", "hvor lang", "how long", "sendt", "sent", "sendes")
@@ -133,8 +134,12 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
         return Route("search_documents", {}, (f"names {slots.other_region or slots.other_scope}, outside the rules' "
                                               "scope",), on=on, date_note=why)
     hearing = HEARING.search(q)
+    # The rule's hearing is the mail hearing of a capacity change: a hearing of anything else ("høringsfristen for
+    # handicappolitikken") may be in the documents, which are weighed against it.
+    own_hearing = bool(CAPACITY.search(q) or MAIL.search(q) or slots.body)
     if hearing and (slots.day_dates or DEADLINE.search(q)):
-        return rule("hearing_deadline", {"sent": on.isoformat()}, "hearing with a date or a deadline word")
+        return rule("hearing_deadline", {"sent": on.isoformat()}, "hearing with a date or a deadline word",
+                    weak=not own_hearing)
     places, whole = slots.places, slots.whole_offer
     if CAPACITY.search(q) and APPROVAL.search(q) and not PAST.search(q):
         if places is not None or whole:
@@ -150,7 +155,7 @@ def route(question: str, slots: Slots, as_of: date) -> Route:
             return rule("capacity_adjustment", {"on": on.isoformat(), "change": None},
                         "the capacity procedure, no change given")
     if hearing:
-        return rule("hearing_deadline", {"sent": on.isoformat()}, "a hearing word")
+        return rule("hearing_deadline", {"sent": on.isoformat()}, "a hearing word", weak=not own_hearing)
     if MEETING.search(q) and not (slots.body and FREQUENCY.search(q)):
         args = {"after": on.isoformat()}
         if slots.body:

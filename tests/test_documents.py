@@ -268,3 +268,40 @@ def test_a_name_given_by_its_abbreviation_in_the_passage_is_held(store_copy):
     assert ("VSS", "Den Vestjyske Styregruppe for Socialområdet") in assistant.evidence().abbreviations(doc.id)
     ans = assistant.ask("Hvornår holder Den Vestjyske Styregruppe sit næste møde?", as_of=date(2026, 9, 10))
     assert not ans.abstained and "14. oktober 2026" in ans.answer, ans.answer
+
+
+POLICY_MINUTES = """Ældre- og Handicapudvalget
+Referat
+
+Punkt 7 Ældrepolitik 2027-2030 - udsendelse i høring
+Udkastet til ny ældrepolitik er udarbejdet sammen med Ældrerådet.
+
+Indstilling
+Forvaltningen indstiller, at udkastet sendes i høring med frist den 5. august 2026.
+
+Beslutning
+Godkendt med den ændring, at høringsfristen forlænges til den 2. september 2026 på grund af sommerferien.
+"""
+
+
+def test_the_hearing_of_something_else_than_a_capacity_change_is_answered_from_the_documents(store_copy):
+    """The hearing rule is the 14-day mail hearing of a capacity change: a question about the hearing of a municipal
+    policy is weighed against the passages, which speak of it (real store, model, router and planner). The quote is
+    still the item's heading ("Ældrepolitik 2027-2030 - udsendelse i høring …"), not the decision that moved the
+    deadline: the heading runs into the next line as one sentence, and holds the policy's rarer name."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from assistant.router import route
+    from assistant.slots import prepare, read_slots
+
+    q = prepare("Hvornår er høringsfristen for ældrepolitikken?")
+    assert route(q, read_slots(q), date(2026, 9, 1)).weak
+    q = prepare("Hvornår udløber mailhøringen, hvis den sendes 3. marts 2026?")
+    assert not route(q, read_slots(q), date(2026, 9, 1)).weak
+    policy, _ = add(store_copy, POLICY_MINUTES, name="aeldreudvalget-politik.txt", kind="minutes",
+        title="Ældre- og Handicapudvalget, referat 9.6.2026", on=date(2026, 6, 9))
+    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    ans = assistant.ask("Hvornår er høringsfristen for ældrepolitikken?", as_of=date(2026, 7, 1))
+    assert not any(c.name == "hearing_deadline" for c in ans.tool_calls), ans.answer
+    assert not ans.abstained and "14 dage" not in ans.answer, ans.answer
+    assert [c["doc_id"] for c in ans.to_dict()["citations"]][:1] == [policy.id], ans.answer
