@@ -46,7 +46,8 @@ _ASKS = (
     ("date", re.compile(r"\b(hvornår|when|dato\w*|date[sd]?|frist\w*|deadline|(?:hvilken|which|what)\s+(?:tids)?"
                         r"period\w*|hvilke år|which years)\b", re.I)),
     # "Hvor blev mødet den 11. juni holdt?": the verb that asks for a place may stand after the subject (bounded)
-    ("place", re.compile(r"\b(hvor (?:afholdes|holdes|foregår|ligger|mødes|er mødet)|where|hvilket sted|lokation|"
+    ("place", re.compile(r"\b(hvor (?:afholdes|holdes|foregår|ligger|mødes|er mødet|holdt|afholdt|mødtes|foregik)|where|"
+                         r"hvilket sted|lokation|"
                          r"hvor\s+(?:blev|bliver|var|er|skal|skulle)\s[^?]{0,80}?\b(?:holdt|afholdt|holdes|afholdes|"
                          r"foregik|foregå|mødes|mødtes))\b", re.I)),
     ("who", re.compile(r"\b(hvem|who|hvilken kommune|which municipality)\b", re.I)),
@@ -301,11 +302,34 @@ _DECISION_LINE = re.compile(r"\s*(?:beslutning|decision)\b", re.I)  # "Beslutnin
 REACH = 3  # how many sentences after the best one may still carry the asked-for fact ("Beslutning" after "Indstilling")
 
 
+def _field_block(text: str, segs: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    """(first, last) index of the run of labelled fields ("Mødedato: …", "Mødested: …") that segment i stands in, no
+    blank line between them, within MAX_SPAN; (i, i) for a segment that is no field."""
+    def field(j: int) -> bool:
+        return bool(_FIELD.match(text[segs[j][0]:segs[j][1]]))
+
+    def joined(j: int, k: int) -> bool:  # segments j and k = j + 1 stand in one block
+        return "\n\n" not in text[segs[j][1]:segs[k][0]]
+
+    if not field(i):
+        return i, i
+    first = last = i
+    while first > 0 and field(first - 1) and joined(first - 1, first) and segs[last][1] - segs[first - 1][0] <= MAX_SPAN:
+        first -= 1
+    while (last + 1 < len(segs) and field(last + 1) and joined(last, last + 1)
+           and segs[last + 1][1] - segs[first][0] <= MAX_SPAN):
+        last += 1
+    return first, last
+
+
 def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, missing: set[str]) -> tuple[int, int]:
     """The span: the sentence, its list after a colon, or the sentences up to the next that carries what is missing
     (the asked-for kind of fact within REACH sentences, or question terms the sentence lacks in the next one); a
     sentence that asks a question, with the sentence after it."""
     a, b = segs[i]
+    first, last = _field_block(text, segs, i)
+    if last > first:
+        return segs[first][0], segs[last][1]
     if text[a:b].rstrip().endswith(":"):
         return a, _list_end(text, b)
     if text[a:b].rstrip().endswith("?") and i + 1 < len(segs) and segs[i + 1][1] - a <= MAX_SPAN:
@@ -364,7 +388,9 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
 
     for i, (a, b) in enumerate(segs):
         s = text[a:b]
-        words = set(tokenize(s))
+        first, last = _field_block(text, segs, i)
+        # a labelled field is read with the fields beside it: a meeting's header gives its day and place apart
+        words = set(tokenize(s if first == last else text[segs[first][0]:segs[last][1]]))
         held = question_terms & words
         score = sum(weight(t) for t in held) + sum(weight(t) for t in held & focus)
         # Danish compounds: "døgnpladser" answers a question about "pladser".

@@ -305,3 +305,43 @@ def test_the_hearing_of_something_else_than_a_capacity_change_is_answered_from_t
     assert not any(c.name == "hearing_deadline" for c in ans.tool_calls), ans.answer
     assert not ans.abstained and "14 dage" not in ans.answer, ans.answer
     assert [c["doc_id"] for c in ans.to_dict()["citations"]][:1] == [policy.id], ans.answer
+
+
+HEADED_MINUTES = """Beskæftigelses- og Socialudvalget
+Referat
+
+Mødedato: Tirsdag den 3. marts 2026
+Mødetid: Kl. 15:00 - 17:00
+Mødested: Lundgården, Søvej 4, mødesal 2
+Medlemmer: Anne Mejlby (A), formand
+Fraværende: Ole Brink (V)
+
+Punkt 12 Orientering om ventelister
+Forvaltningen orienterede om ventelisterne.
+
+Beslutning
+Taget til efterretning.
+
+Punkt 13 Eventuelt
+Næste møde holdes tirsdag den 14. april 2026 på Rådhuset, lokale 1.
+"""
+
+
+def test_a_meetings_header_is_read_as_one(store_copy):
+    """A minutes header gives the meeting's day, place and members in fields on lines of their own ("Mødedato: …",
+    "Medlemmer: …, formand"): a field is read and quoted with the fields beside it (real store, model and planner).
+    Not yet: "Hvor holdt udvalget møde den 3. marts?" is still answered by the next meeting's place, since the
+    header's date is the document's own and weighs as its title does."""
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from assistant.spans import answer_type
+
+    assert answer_type("Hvor holdt udvalget møde?") == "place"
+    add(store_copy, HEADED_MINUTES, name="bsu-referat.txt", kind="minutes",
+        title="Beskæftigelses- og Socialudvalget, referat 3.3.2026", on=date(2026, 3, 3))
+    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    ans = assistant.ask("Hvem var formand på mødet i Beskæftigelses- og Socialudvalget den 3. marts 2026?",
+                        as_of=date(2026, 3, 10))
+    assert not ans.abstained, ans.answer
+    first = ans.answer.splitlines()[1]
+    assert "Anne Mejlby (A), formand" in first and "Mødedato" in first, ans.answer
