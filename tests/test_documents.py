@@ -38,11 +38,16 @@ def chunk_docs(store: Path) -> set[str]:
     return {c.doc_id for c in read_chunks(store, read_current(store)["build_id"])}
 
 
-def cited_docs(store: Path, question: str) -> set[str]:
+def assistant_of(store: Path):
+    """The assistant over a store, with the deterministic planner."""
     from assistant.api import Assistant
     from assistant.config import load_settings
 
-    answer = Assistant(load_settings(store_dir=store, corpus_dir=CORPUS).with_(llm_provider="none")).ask(question)
+    return Assistant(load_settings(store_dir=store, corpus_dir=CORPUS).with_(llm_provider="none"))
+
+
+def cited_docs(store: Path, question: str) -> set[str]:
+    answer = assistant_of(store).ask(question)
     return {c["doc_id"] for c in answer.to_dict()["citations"]}
 
 
@@ -169,12 +174,10 @@ Taget til efterretning.
 def test_a_proposal_quoted_from_minutes_is_followed_by_what_was_decided(store_copy):
     """Minutes record the decision under the proposal: an answer that quotes the proposal (Indstilling) also quotes
     the decision of the same item, so the proposal does not read as the outcome (real store, model and planner)."""
-    from assistant.api import Assistant
-    from assistant.config import load_settings
 
     add(store_copy, MINUTES, name="aeldreudvalget.txt", title="Ældre- og Handicapudvalget, referat 9.6.2026",
         kind="minutes", on=date(2026, 6, 9))
-    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    assistant = assistant_of(store_copy)
     ans = assistant.ask("Fik forvaltningen den foreslåede takst for Tranebærhuset i 2027 igennem?",
                         as_of=date(2026, 9, 1))
     assert not ans.abstained, ans.answer
@@ -205,8 +208,6 @@ def test_a_danish_question_finds_a_page_in_english(store_copy):
     """A page written in English is found for a Danish question: the search also looks for the English words the
     glossary gives for the question's Danish terms ("lukning" -> closure, "kommuner" -> municipalities), which the
     index holds only from that page (real store and model; without them the page ranked below the top 5)."""
-    from assistant.api import Assistant
-    from assistant.config import load_settings
     from assistant.glossary import english_terms
 
     from assistant.evidence import passage_words
@@ -215,7 +216,7 @@ def test_a_danish_question_finds_a_page_in_english(store_copy):
     assert {"plads", "lukning"} <= passage_words("The closure of the service takes away 12 places.")
     page, _ = add(store_copy, ENGLISH_PAGE, name="island-page.txt", title="Tariff secretariat, island municipalities",
                   kind="other", on=date(2026, 8, 1))
-    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    assistant = assistant_of(store_copy)
     question = "Hvor lang tid før en lukning skal de andre kommuner have besked?"
     hits = assistant.search(question, k=5, as_of=date(2026, 9, 1))
     assert page.id in [h.chunk.doc_id for h in hits], [h.chunk.doc_id for h in hits]
@@ -225,15 +226,13 @@ def test_an_english_question_about_an_amount_in_danish_minutes_is_answered(store
     """"How much does … cost per year?" over Danish minutes: the English word the question prices ("expanding") is in
     no document and cannot be looked for beside the amount, and a passage's amount may stand in a span other than its
     best by words; the amount is quoted, not "the documents do not say" (real store, model and planner)."""
-    from assistant.api import Assistant
-    from assistant.config import load_settings
 
     minutes = MINUTES.replace("Punkt 5 Orientering om ventelister", (
         "Punkt 5 Udvidelse af bostedet Mølledammen\nForvaltningen foreslår at udvide Mølledammen med 3 pladser. "
         "Udvidelsen koster 1,8 mio. kr. årligt.\n\nBeslutning\nGodkendt.\n\nPunkt 6 Orientering om ventelister"))
     add(store_copy, minutes, name="aeldreudvalget.txt", title="Ældre- og Handicapudvalget, referat 9.6.2026",
         kind="minutes", on=date(2026, 6, 9))
-    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    assistant = assistant_of(store_copy)
     ans = assistant.ask("How much does expanding Mølledammen cost per year?", as_of=date(2026, 9, 1))
     assert not ans.abstained and "1,8 mio. kr." in ans.answer, ans.answer
 
@@ -259,12 +258,10 @@ def test_a_name_given_by_its_abbreviation_in_the_passage_is_held(store_copy):
     """A document defines an abbreviation once ("Den Vestjyske Styregruppe for Socialområdet (VSS)") and uses it
     after: a passage that says "VSS" speaks of the body a question names in full, so the answer quotes it instead of
     saying that no passage gives the date for that body (real store, model and planner)."""
-    from assistant.api import Assistant
-    from assistant.config import load_settings
 
     doc, _ = add(store_copy, ABBREVIATED, name="vss-referat.txt", title="Referat 2.9.2026", kind="minutes",
                  on=date(2026, 9, 2))
-    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    assistant = assistant_of(store_copy)
     assert ("VSS", "Den Vestjyske Styregruppe for Socialområdet") in assistant.evidence().abbreviations(doc.id)
     ans = assistant.ask("Hvornår holder Den Vestjyske Styregruppe sit næste møde?", as_of=date(2026, 9, 10))
     assert not ans.abstained and "14. oktober 2026" in ans.answer, ans.answer
@@ -289,8 +286,6 @@ def test_the_hearing_of_something_else_than_a_capacity_change_is_answered_from_t
     policy is weighed against the passages, which speak of it (real store, model, router and planner). The quote is
     still the item's heading ("Ældrepolitik 2027-2030 - udsendelse i høring …"), not the decision that moved the
     deadline: the heading runs into the next line as one sentence, and holds the policy's rarer name."""
-    from assistant.api import Assistant
-    from assistant.config import load_settings
     from assistant.router import route
     from assistant.slots import prepare, read_slots
 
@@ -300,7 +295,7 @@ def test_the_hearing_of_something_else_than_a_capacity_change_is_answered_from_t
     assert not route(q, read_slots(q), date(2026, 9, 1)).weak
     policy, _ = add(store_copy, POLICY_MINUTES, name="aeldreudvalget-politik.txt", kind="minutes",
         title="Ældre- og Handicapudvalget, referat 9.6.2026", on=date(2026, 6, 9))
-    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    assistant = assistant_of(store_copy)
     ans = assistant.ask("Hvornår er høringsfristen for ældrepolitikken?", as_of=date(2026, 7, 1))
     assert not any(c.name == "hearing_deadline" for c in ans.tool_calls), ans.answer
     assert not ans.abstained and "14 dage" not in ans.answer, ans.answer
@@ -332,14 +327,12 @@ def test_a_meetings_header_is_read_as_one(store_copy):
     "Medlemmer: …, formand"): a field is read and quoted with the fields beside it (real store, model and planner).
     Not yet: "Hvor holdt udvalget møde den 3. marts?" is still answered by the next meeting's place, since the
     header's date is the document's own and weighs as its title does."""
-    from assistant.api import Assistant
-    from assistant.config import load_settings
     from assistant.spans import answer_type
 
     assert answer_type("Hvor holdt udvalget møde?") == "place"
     add(store_copy, HEADED_MINUTES, name="bsu-referat.txt", kind="minutes",
         title="Beskæftigelses- og Socialudvalget, referat 3.3.2026", on=date(2026, 3, 3))
-    assistant = Assistant(load_settings(store_dir=store_copy, corpus_dir=CORPUS).with_(llm_provider="none"))
+    assistant = assistant_of(store_copy)
     ans = assistant.ask("Hvem var formand på mødet i Beskæftigelses- og Socialudvalget den 3. marts 2026?",
                         as_of=date(2026, 3, 10))
     assert not ans.abstained, ans.answer
