@@ -328,8 +328,13 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
     sentence that asks a question, with the sentence after it."""
     a, b = segs[i]
     first, last = _field_block(text, segs, i)
-    if last > first:
-        return segs[first][0], segs[last][1]
+    if last > first and missing:
+        # the fields beside it that hold what the field lacks are quoted with it ("Møde: <udvalget>" above
+        # "Medlemmer: …, formand")
+        holding = [j for j in range(first, last + 1)
+                   if j != i and holds_any(set(tokenize(text[segs[j][0]:segs[j][1]])), missing)]
+        if holding:
+            return segs[min(holding + [i])][0], segs[max(holding + [i])][1]
     if text[a:b].rstrip().endswith(":"):
         return a, _list_end(text, b)
     if text[a:b].rstrip().endswith("?") and i + 1 < len(segs) and segs[i + 1][1] - a <= MAX_SPAN:
@@ -388,14 +393,18 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
 
     for i, (a, b) in enumerate(segs):
         s = text[a:b]
-        first, last = _field_block(text, segs, i)
-        # a labelled field is read with the fields beside it: a meeting's header gives its day and place apart
-        words = set(tokenize(s if first == last else text[segs[first][0]:segs[last][1]]))
+        words = set(tokenize(s))
         held = question_terms & words
         score = sum(weight(t) for t in held) + sum(weight(t) for t in held & focus)
         # Danish compounds: "døgnpladser" answers a question about "pladser".
         partial = {t for t in question_terms - words if holds_any(words, {t})}
         score += 0.5 * sum(weight(t) for t in partial)
+        first, last = _field_block(text, segs, i)
+        if last > first:
+            # a labelled field is read with the fields beside it, whose words count half: a meeting's header gives
+            # its committee, day, place and members apart ("Møde: …", "Mødedato: …", "Medlemmer: …, formand")
+            beside = set(tokenize(text[segs[first][0]:segs[last][1]])) - words
+            score += 0.5 * sum(weight(t) for t in (question_terms - held - partial) & beside)
         if kind and carries(kind, s):
             score += 2.0
         elif kind in _STATED_KINDS or counted_nouns:
