@@ -116,27 +116,3 @@ def test_a_name_glossed_in_brackets_is_the_body_it_glosses(seed_assistant):
     ans = seed_assistant.ask("What does the Contact Committee (Kontaktudvalget) do?", as_of=AS_OF)
     assert [c["name"] for c in ans.to_dict()["tool_calls"]] == ["body_facts"], ans.to_dict()["notes"]
     assert "the 19 mayors" in ans.answer, ans.answer
-
-
-@pytest.mark.parametrize("question,tool", [
-    # "need" as a noun ("the capacity need", "complex needs") asks for no approval
-    ("Who sets the capacity need for homeless shelters?", "search_documents"),
-    ("Which offers are there for citizens with complex needs?", "search_documents"),
-    # approval words, "sign-off" among them
-    ("We add 12 beds. Does that need sign-off?", "capacity_adjustment"),
-    ("Do we need approval to cut 12 places?", "capacity_adjustment"),
-])
-def test_the_capacity_rule_is_asked_about_an_approval_not_about_a_need(question, tool):
-    q = prepare(question)
-    assert route(q, read_slots(q), AS_OF).tool == tool, question
-
-
-@pytest.mark.parametrize("question,body", [
-    # a one-word alias after a name is another body's name: not the steering body's calendar
-    ("Hvornår holder Den Vestjyske Styregruppe sit næste møde?", None),
-    ("Hvem er formand for Styregruppen?", "DASSOS"),
-    ("Who chairs the Steering Group DASSOS?", "DASSOS"),  # an acronym is the name itself
-    ("What does the Contact Committee (Kontaktudvalget) do?", "Kontaktudvalget"),  # brackets part the names
-])
-def test_a_one_word_alias_after_a_name_is_another_bodys_name(question, body):
-    assert read_slots(prepare(question)).body == body
