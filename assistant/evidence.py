@@ -93,11 +93,12 @@ class Evidence:
         nouns = self.counted_nouns(asked)
         out = []
         for rank, h in enumerate(hits[:n]):
+            read = reading_of(question, h.chunk.text)
             for span in top_spans(terms, h.chunk.text, kind, self.idf, focus, per_hit, nouns, subject_terms(h.chunk),
-                                  heading_words(h.chunk.section_title)):
+                                  heading_words(h.chunk.section_title), read):
                 # The item or heading a sentence stands under speaks for it: "Punktet blev udsat" answers a question
                 # about the item "Fokusområder for Rammeaftalen Syd" though the sentence names neither.
-                heading = (terms & set(tokenize(h.chunk.section_title))) - set(tokenize(span.text))
+                heading = (terms & set(tokenize(read(h.chunk.section_title)))) - set(tokenize(read(span.text)))
                 bonus = 0.5 * sum(self.idf(t) for t in heading)
                 out.append((h, Span(span.text, span.score + bonus - 0.3 * rank, span.carries_answer)))
         return out
@@ -124,8 +125,10 @@ class Evidence:
         hits, also words that only other documents than those of the best passages use: what the store holds
         besides the subject's documents says nothing about whether these speak of it."""
         keyword = self.index.keyword
-        # A Danish question word that an English document lacks says nothing about what that document speaks of.
-        subject = {h.chunk.doc_id for h in hits[:3] if passage_language(h.chunk.text) == "da"}
+        # A Danish question word that an English document lacks says nothing about what that document speaks of:
+        # with one among the best passages, an indexed word is not looked for in the Danish ones either.
+        languages = {passage_language(h.chunk.text) for h in hits[:3]}
+        subject = {h.chunk.doc_id for h in hits[:3]} if languages == {"da"} else set()
         near: set[str] | None = None
         out = []
         # What the question asks for ("Hvilken aldersgruppe …?") is given by the answer's value ("18-30 år"), not
@@ -275,7 +278,7 @@ class Evidence:
         priced = ({t for t in focus_terms(question, nouns_only=True) if t in self.index.keyword} if asks == "money"
                   else set())
         total = asks_total(question)
-        if nouns and not any(counts(nouns, h.chunk.text, total=total) for h in hits):
+        if nouns and not any(counts(nouns, reading_of(question, h.chunk.text)(h.chunk.text), total=total) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
         days = days_named(question)
         asked_days = day_months(question)
@@ -288,11 +291,13 @@ class Evidence:
             c = h.chunk
             head = c.context_text()
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
+            read = reading_of(question, c.text)(s.text)
             fits.append((all(names_day(head, d) and (asks != "decision" or not c.date or c.date >= d.isoformat())
                              for d in days), names_held(names, h, s, asks, self.opening(h, names)),
                          years_named(head) | years_named(valid),
-                         gives(asks, s.text, years, asked_days) and (not nouns or counts(nouns, s.text, total=total))
-                         and (not priced or holds_any(set(tokenize(s.text)), priced))))
+                         gives(asks, s.text, years, asked_days)
+                         and (not nouns or counts(nouns, read, total=total))
+                         and (not priced or holds_any(set(tokenize(read)), priced))))
         if not fits or any(day and names <= held and years <= covered and kind for day, held, covered, kind in fits):
             return None
         # Why not: the first part that no quote answers; else (each part is answered, but by different passages)
@@ -363,7 +368,9 @@ class Evidence:
                              ("(forslag i en dagsorden)" if lang == "da" else "(a proposal in an agenda)"))
             else:
                 lines.append(f"• «{normalize_ws(s.text)}» [{n}]")
-        head = "Det fremgår af dokumenterne:" if lang == "da" else "The documents say (quoted in Danish):"
+        danish = any(passage_language(h.chunk.text) == "da" for h, _ in quoted)
+        head = ("Det fremgår af dokumenterne:" if lang == "da" else
+                "The documents say (quoted in Danish):" if danish else "The documents say:")
         text = "\n".join([head, *lines] + ([proposal_note(lang)] if proposal else []))
         return AnswerPart(text, cites.items, passages=passages, notes=notes)
 
@@ -649,6 +656,15 @@ def passage_words(text: str) -> frozenset[str]:
     from assistant.glossary import expand_query
 
     return frozenset(tokenize(expand_query(text) if passage_language(text) == "en" else text))
+
+
+def reading_of(question: str, text: str):
+    """How a question's words are looked for in a passage's sentences: a Danish question's in an English passage
+    with the glossary's Danish terms beside its English phrases (glossary.in_place); otherwise as they stand (an
+    English question's words would be counted twice)."""
+    from assistant.glossary import in_place
+
+    return in_place if passage_language(text) == "en" and passage_language(question) == "da" else str
 
 
 @lru_cache(maxsize=4096)

@@ -105,6 +105,17 @@ def expand_query(question: str, replace: bool = False, keep=None) -> str:
     return question if not extra else f"{question} {' '.join(extra)}"
 
 
+def in_place(text: str) -> str:
+    """The (lower-cased) text with each English domain phrase the glossary knows followed, where it stands, by its
+    Danish terms: "approved by all 11 city councils" -> "… all 11 city councils byråd byrådene", so that what stands
+    beside a number or an amount in an English passage is read as a Danish question names it, and as an English
+    one does."""
+    low = text.lower()
+    for _, end, rank in reversed(_MATCHER.finditer(low)):
+        low = f"{low[:end]} {EN_DA[_PHRASES[rank]]}{low[end:]}"
+    return low
+
+
 @lru_cache(maxsize=1)
 def _da_en() -> dict[str, tuple[str, ...]]:
     """Danish word (stemmed) -> the English phrases the glossary gives it for: the glossary read backwards."""

@@ -267,8 +267,9 @@ class DeterministicPlanner:
 
             names = [n.casefold() for n in (region_names(slots.other_region) if slots.other_region else
                                             [slots.other_scope])]
-            hits = [h for h in self.evidence.search(q, on, filters)
-                    if any(n in h.chunk.context_text().casefold() for n in names)]
+            # The filter drops passages, so it reads deeper than the five a question is answered from.
+            hits = [h for h in self.evidence.search(q, on, filters, k=20)
+                    if any(n in h.chunk.context_text().casefold() for n in names)][:5]
         part = self.evidence.document_part(q, out.language, on, filters, region=slots.other_region, hits=hits)
         rule = self._rule_beside_passages(out, slots)
         if rule is not None:

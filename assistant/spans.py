@@ -383,8 +383,11 @@ SUBJECT_SHARE = 0.6  # a sentence of which this share of the words are the docum
 
 
 def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, focus: set[str],
-            counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset(), heading: set[str] = frozenset()):
+            counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset(), heading: set[str] = frozenset(),
+            read=str):
     """(score, index, terms the sentence lacks) of each sentence: idf-weighted question terms, the asked-for kind.
+    `read` gives a sentence as the question's words are looked for in it (evidence.reading_of: an English passage
+    with the glossary's Danish terms in place).
     Terms of the document's own title and body (`subject`) weigh SUBJECT_WEIGHT: they say which document the
     passage is, which retrieval has used, not which of its sentences answers (the title line itself answers
     nothing)."""
@@ -393,7 +396,7 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
 
     for i, (a, b) in enumerate(segs):
         s = text[a:b]
-        words = set(tokenize(s))
+        words = set(tokenize(read(s)))
         held = question_terms & words
         score = sum(weight(t) for t in held) + sum(weight(t) for t in held & focus)
         # Danish compounds: "døgnpladser" answers a question about "pladser".
@@ -403,15 +406,16 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
         if last > first:
             # a labelled field is read with the fields beside it, whose words count half: a meeting's header gives
             # its committee, day, place and members apart ("Møde: …", "Mødedato: …", "Medlemmer: …, formand")
-            beside = set(tokenize(text[segs[first][0]:segs[last][1]])) - words
+            beside = set(tokenize(read(text[segs[first][0]:segs[last][1]]))) - words
             score += 0.5 * sum(weight(t) for t in (question_terms - held - partial) & beside)
         if kind and carries(kind, s):
-            score += 2.0
+            # "hvornår" is answered by a day more than by a year ("Meetings in 2026" heads the table of their days)
+            score += 1.0 if kind == "date" and all(m.group().isdigit() for m in _CARRIES["date"].finditer(s)) else 2.0
         elif kind in _STATED_KINDS or counted_nouns:
             # a sentence with the question's words but not what it asks for leads to the answer at most; so does one
             # with no number at all for "hvor mange <noun>" ("how long" and "how much" may be answered in words)
             score *= 0.6
-        if counted_nouns and counts(counted_nouns, s, strict=True):
+        if counted_nouns and counts(counted_nouns, read(s), strict=True):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
         if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")) and not _FIELD.match(s):
             score *= 0.5  # a heading, not an answer; a labelled field ("Fraværende: Jesper Ravnsgaard (C)") answers
@@ -428,10 +432,10 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
 
 def top_spans(question_terms: set[str], text: str, kind: str | None, idf, focus: set[str] = frozenset(),
               n: int = 1, counted_nouns: set[str] = frozenset(), subject: set[str] = frozenset(),
-              heading: set[str] = frozenset()) -> list[Span]:
+              heading: set[str] = frozenset(), read=str) -> list[Span]:
     """The n best answering spans of one passage, best first, none overlapping another."""
     segs = segments(text) or ([(0, min(len(text), MAX_SPAN))] if text.strip() else [])
-    scored = _scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject, heading)
+    scored = _scored(question_terms, text, segs, kind, idf, focus, counted_nouns, subject, heading, read)
     # Of sentences that score alike, the shorter says it more directly.
     ranked = sorted(scored, key=lambda x: (-round(x[0], 6), segs[x[1]][1] - segs[x[1]][0], x[1]))
     out: list[Span] = []
