@@ -76,6 +76,9 @@ def test_language():
     ("Hvem er formand for Styregruppen?", "DASSOS"),
     ("Who chairs the Steering Group DASSOS?", "DASSOS"),
     ("What does the Contact Committee (Kontaktudvalget) do?", "Kontaktudvalget"),
+    # the English names the bodies' data give them
+    ("How often does the Contact Committee meet?", "Kontaktudvalget"),
+    ("Who sits on the executive committee?", "Forretningsudvalget"),
 ])
 def test_body_aliases(text, body):
     assert find_body(text) == body
@@ -861,3 +864,13 @@ def test_follow_ups_about_the_previous_body_and_a_day_without_its_year(seed_assi
                            "Og hvis den sendes 20. december?")
     assert hearing.tool_calls[0].name == "hearing_deadline", hearing.notes
     assert "3. januar 2027" in hearing.answer and "20. december 2026" in hearing.answer, hearing.answer
+
+
+@pytest.mark.parametrize("question,quoted", [
+    # "highest" / "body": øverste / organ; "discuss": drøfte (rules/data/glossary.yaml)
+    ("Which body is the highest administrative body in the cooperation?", "øverste administrative organ"),
+    ("What does VISO want to discuss with DASSOS?", "drøfte"),
+])
+def test_english_words_the_glossary_gives_find_the_danish_sentence(seed_assistant, question, quoted):
+    ans = _ask(seed_assistant, question)
+    assert not ans.abstained and quoted in ans.answer.split("\n")[1], ans.answer

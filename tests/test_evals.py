@@ -437,3 +437,18 @@ def test_english_domain_phrases_are_read_in_danish_where_they_stand():
 
     text = in_place("It has been approved by all 11 city councils and covers about 3,100 places.")
     assert "11 city councils byråd" in text and "3,100 places pladser" in text
+
+
+def test_a_danish_month_finds_the_english_name_of_it_by_keyword(eval_store):
+    """"oktober" is searched as "october" too (rules/data/glossary.yaml): the English page's table of meeting days
+    is the keyword search's first passage."""
+    from datetime import date
+
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    settings = load_settings(store_dir=eval_store, corpus_dir=eval_store / store.CORPUS, llm_provider="none")
+    hits = Assistant(settings).search("Hvornår mødes Socialdirektørkredsen Nordjylland i oktober, og hvor?", k=20,
+                                      as_of=date(2026, 9, 15))
+    table = next(h for h in hits if "1 October 2026" in h.chunk.text)
+    assert table.ranks["keyword"] == 1, table.ranks
