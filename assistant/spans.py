@@ -32,6 +32,7 @@ _ASKS = (
     # A rate is an amount per day or year ("the daily rate"), not a share ("the occupancy rate"). "Taksten" alone is
     # no amount question: tariffs are asked about as rules and as changes in per cent as often as as amounts.
     ("money", re.compile(r"\b(koste[rt]?|pris\w*|price\w*|cost\w*|betal\w*|beløb\w*|kroner|budget\w*|takst for|"
+                         r"\w*udgift\w*|omkostning\w*|expenditure\w*|expenses?|"
                          r"(?:daily|day|weekly|monthly|annual|yearly) rates?|"
                          # a tariff or rate per unit of time is an amount ("taksten pr. døgn", "the rate per day")
                          r"(?:takst\w*|rates?)\s+(?:pr\.?|per|om|a)\s+(?:døgn\w*|dag\w*|år\w*|måned\w*|uge\w*|"

@@ -452,3 +452,12 @@ def test_a_danish_month_finds_the_english_name_of_it_by_keyword(eval_store):
                                       as_of=date(2026, 9, 15))
     table = next(h for h in hits if "1 October 2026" in h.chunk.text)
     assert table.ranks["keyword"] == 1, table.ranks
+
+
+def test_an_expense_is_an_amount_and_is_asked_of_the_thing_the_question_names(eval_store):
+    """"anlægsudgiften" asks for an amount: the 4,2 mio. kr. of another item in the same minutes (an expansion) does
+    not answer it for the closure the question names."""
+    other = _ask_stand_ins(eval_store, "Hvad er anlægsudgiften for at lukke Kildegården?")
+    assert other.abstained, other.answer
+    same = _ask_stand_ins(eval_store, "Hvad er anlægsudgiften ved udvidelsen af Ågården?")
+    assert not same.abstained and "4,2 mio. kr." in same.answer.split("\n")[1], same.answer
