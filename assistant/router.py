@@ -12,6 +12,7 @@ from datetime import date
 from functools import cached_property
 
 from assistant.slots import Slots, question_date
+from assistant.spans import answer_type
 from rules.inputs import ROLES
 
 RULE_TOOLS = ("capacity_adjustment", "hearing_deadline", "who_chairs", "body_facts", "meeting_calendar",
@@ -122,8 +123,23 @@ def _on(slots: Slots, question: str, as_of: date) -> tuple[date, str | None]:
     return on, why
 
 
+# Kinds of fact (spans.answer_type) that no rule tool's result holds.
+NO_RULE_GIVES = frozenset({"reason", "money", "phone", "email"})
+
+
 def route(question: str, slots: Slots, as_of: date) -> Route:
-    """The route for a prepared question; rule tools only for the region and bodies the rules cover."""
+    """The route for a prepared question; rule tools only for the region and bodies the rules cover. No rule gives
+    a cause, an amount or a contact: a question that asks for one, names no body the rules know and only touches a
+    rule's words ("Hvorfor blev høringsfristen for … forlænget?") is asked of the documents. (Why a body has its
+    chair is in the source the rule quotes.)"""
+    r = _route(question, slots, as_of)
+    if r.weak and not slots.body and answer_type(question) in NO_RULE_GIVES:
+        return Route("search_documents", {}, (f"asks for a {answer_type(question)}, which no rule gives",), on=r.on,
+                     date_note=r.date_note)
+    return r
+
+
+def _route(question: str, slots: Slots, as_of: date) -> Route:
     on, why = _on(slots, question, as_of)
     q = question
 

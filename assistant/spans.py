@@ -23,6 +23,8 @@ MAX_SPAN = 600
 _ASKS = (
     # The question word first: "Hvornår skal udvalget træffe beslutning …?" asks for a date, not a decision.
     ("date", re.compile(r"^\W*(?:og |and )?(hvornår|when)\b", re.I)),
+    # so does "why": "Why was the hearing deadline extended?" asks for a cause, not a date
+    ("reason", re.compile(r"^\W*(?:og |and )?(hvorfor|why)\b", re.I)),
     # Contact details: a phone number or an e-mail address, which no other kind of passage gives.
     # "Hvem skal jeg ringe til?" asks who, "telefontid" asks when: only the words for the number ask for a number.
     # whom to call ("Hvem skal jeg ringe til …?", "Who should I call …?") is asked by the number to call

@@ -461,3 +461,10 @@ def test_an_expense_is_an_amount_and_is_asked_of_the_thing_the_question_names(ev
     assert other.abstained, other.answer
     same = _ask_stand_ins(eval_store, "Hvad er anlægsudgiften ved udvidelsen af Ågården?")
     assert not same.abstained and "4,2 mio. kr." in same.answer.split("\n")[1], same.answer
+
+
+def test_a_why_question_touching_the_hearing_rule_is_answered_from_the_minutes(eval_store):
+    """No rule gives a cause; "disability policy" / "extended" are read as handicappolitik / forlænges."""
+    ans = _ask_stand_ins(eval_store, "Why was the hearing deadline for the disability policy extended?")
+    assert not ans.tool_calls and not ans.abstained, ans.answer
+    assert "sommerferien" in ans.answer.split("\n")[1], ans.answer
