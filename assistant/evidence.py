@@ -608,8 +608,12 @@ def _shortfall(question: str, days: list[date], names: set[str], years: set[int]
         return f"no passage says it for {', '.join(str(y) for y in sorted(years))}"
     if not kind:
         return (f"no passage gives the number of «{counted(question)}»" if nouns else
-                f"no passage gives the {asks} the question asks for")
+                f"no passage gives the {_KIND_WORDS.get(asks, asks)} the question asks for")
     return None
+
+
+# How an abstention names the kind of fact asked for (wording.py gives each its Danish).
+_KIND_WORDS = {"who": "person", "phone": "phone number", "email": "e-mail address"}
 
 
 @lru_cache(maxsize=4096)

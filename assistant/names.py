@@ -83,13 +83,13 @@ def region_names(canonical: str) -> list[str]:
 
 
 _OWNER = re.compile(r"\(([^()]{1,120})\)")
-# A name and, in brackets, another name for it: "the Contact Committee (<body>)", "<alias> (<body>)".
+# A name and, in brackets, another name for it: "the Liaison Board (<body>)", "<alias> (<body>)".
 _GLOSSED = re.compile(r"((?:[A-ZÆØÅ][\w'’-]*\s+){0,3}[A-ZÆØÅ][\w'’-]*)\s*\(([^()]{1,80})\)")
 
 
 def without_glosses(text: str) -> str:
     """The text with one of two names of a body blanked where the other stands beside it in brackets: a name the
-    user gives a body the rules know ("the Contact Committee (<body>)") is that body, not something
+    user gives a body the rules know ("the Liaison Board (<body>)") is that body, not something
     else the question asks about."""
     def blank(m: re.Match) -> str:
         before, inside = m.group(1), m.group(2)

@@ -87,4 +87,12 @@ _REASONS_DA = {
     "no passage holds the question's key terms": "ingen passage indeholder spørgsmålets centrale ord",
     "no passage gives the money the question asks for": "ingen passage oplyser det beløb, der spørges om",
     "no passage gives the date the question asks for": "ingen passage oplyser den dato, der spørges om",
+    "no passage gives the person the question asks for": "ingen passage oplyser den person, der spørges om",
+    "no passage gives the place the question asks for": "ingen passage oplyser det sted, der spørges om",
+    "no passage gives the number the question asks for": "ingen passage oplyser det tal, der spørges om",
+    "no passage gives the phone number the question asks for": "ingen passage oplyser det telefonnummer, der spørges om",
+    "no passage gives the e-mail address the question asks for":
+        "ingen passage oplyser den e-mailadresse, der spørges om",
+    "no passage gives the reason the question asks for": "ingen passage oplyser den begrundelse, der spørges om",
+    "no passage gives the decision the question asks for": "ingen passage oplyser den beslutning, der spørges om",
 }

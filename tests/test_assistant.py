@@ -879,3 +879,13 @@ def test_follow_ups_about_the_previous_body_and_a_day_without_its_year(seed_assi
 def test_english_words_the_glossary_gives_find_the_danish_sentence(seed_assistant, question, quoted):
     ans = _ask(seed_assistant, question)
     assert not ans.abstained and quoted in ans.answer.split("\n")[1], ans.answer
+
+
+@pytest.mark.parametrize("kind", ["who", "place", "number", "money", "date", "phone", "email", "reason", "decision"])
+def test_an_abstention_for_any_kind_of_fact_is_worded_in_danish(kind):
+    from assistant.evidence import _shortfall
+    from assistant.wording import silent_text
+
+    reason = _shortfall("Hvem …?", [], set(), set(), kind, set(), True, set(), set(), False)
+    text = silent_text("da", reason)
+    assert reason and reason not in text and "ingen passage oplyser" in text, text
