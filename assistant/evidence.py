@@ -257,6 +257,18 @@ class Evidence:
                 return question_word(question, n)
         return None
 
+    def names_about(self, names: set[str], hit: Hit, span: Span, asks: str | None) -> set[str]:
+        """The question's names that a quote is about (names_held); a document of the rules' own scope is about
+        their region under any of its names ("Central Denmark", which its Danish text calls "de midtjyske
+        kommuner")."""
+        from assistant.names import body_in_scope
+
+        held = names_held(names, hit, span, asks, self.opening(hit, names))
+        info = self.index.document_info().get(hit.chunk.doc_id)
+        if names - held and body_in_scope(info.body if info else hit.chunk.body):
+            held |= names & own_region_terms()
+        return held
+
     def counted_nouns(self, question: str) -> set[str]:
         """The stems of what a "how many" question counts, English words given as their Danish terms."""
         from assistant.glossary import expand_query
@@ -293,7 +305,7 @@ class Evidence:
             valid = f"{c.valid_from[:4]}-{(c.valid_to or c.valid_from)[:4]}" if c.valid_from else ""
             read = reading_of(question, c.text)(s.text)
             fits.append((all(names_day(head, d) and (asks != "decision" or not c.date or c.date >= d.isoformat())
-                             for d in days), names_held(names, h, s, asks, self.opening(h, names)),
+                             for d in days), self.names_about(names, h, s, asks),
                          years_named(head) | years_named(valid),
                          gives(asks, s.text, years, asked_days)
                          and (not nouns or counts(nouns, read, total=total))
@@ -352,7 +364,7 @@ class Evidence:
             return AnswerPart(silent_text(lang, why, region), cites.items, abstained=True, passages=passages,
                               notes=[f"abstained: {why}"])
         names = self.named(question)
-        about = [names <= names_held(names, h, s, kind, self.opening(h, names)) for h, s in quoted]
+        about = [names <= self.names_about(names, h, s, kind) for h, s in quoted]
         if kind in _VALUES:  # a value is quoted only from passages about every named thing (unasked() saw one)
             quoted = [q for q, ok in zip(quoted, about) if ok] or quoted
         else:  # the quotes about every named thing come first; the choice of quotes is the same
@@ -651,6 +663,14 @@ def names_held(names: set[str], hit: Hit, span: Span, asks: str | None, opening:
     else:
         about = f"{c.context_text()}\n{opening}".lower()
     return {n for n in names if n in about}
+
+
+@lru_cache(maxsize=1)
+def own_region_terms() -> frozenset[str]:
+    """The (stemmed) words of the names the scope gives its own region."""
+    from rules.scope import scope
+
+    return frozenset(t for name in scope().region_names for t in tokenize(name))
 
 
 @lru_cache(maxsize=256)

@@ -889,3 +889,11 @@ def test_an_abstention_for_any_kind_of_fact_is_worded_in_danish(kind):
     reason = _shortfall("Hvem …?", [], set(), set(), kind, set(), True, set(), set(), False)
     text = silent_text("da", reason)
     assert reason and reason not in text and "ingen passage oplyser" in text, text
+
+
+def test_the_own_regions_english_name_is_no_subject_its_documents_must_write(seed_assistant):
+    """"Central Denmark" is a name the scope gives the region (rules/data/scope.yaml); the agenda says "de midtjyske
+    kommuner". Before, the answer abstained: no passage about it named «Central»."""
+    ans = _ask(seed_assistant, "Which target groups use VISO's advice most in the Central Denmark municipalities?",
+               as_of=date(2022, 5, 10))
+    assert not ans.abstained and "målgrupper" in ans.answer, ans.answer
