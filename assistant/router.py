@@ -49,6 +49,10 @@ APPROVAL = _cue(r"godkend\w*", r"approv\w*", r"kræve[rs]?", "krav", "tilladelse
                 "threshold", "de minimis", "skal det", "skal en", "skal der")
 CAPACITY = _cue(r"kapacitet\w*", r"\w*plads\w*", r"places?\b", r"beds?\b", "capacity", r"bagatel\w*", "threshold",
                 "de minimis", r"\w*tilbud\w*", r"offers?\b")
+# A change of capacity by its verb ("lukningen af Kollegiet", "expanding a service"): the rule's hearing is of one.
+CHANGE = _cue(r"luk\w*", r"clos\w*", r"udvid\w*", r"expan\w*", r"reduc\w*", r"nedlæg\w*", r"nedskær\w*")
+# The hearing of something named ("høringen af Rammeaftale 2023-24", "the consultation on the disability policy").
+HEARING_OF = _cue(r"(?:høring\w*|hørring\w*|hearing|consultation) (?:af|for|om|på|of|on|about) ")
 THRESHOLD = _cue(r"bagatel\w*", "threshold", "de minimis", r"grænse\w*")
 PAST = _cue("hvad skete", "what happened", "blev det", "blev der", "was it", "was put", "was proposed",
             "was decided", "har været", r"forelagt\w*", "put to", "hvad blev", r"histor\w*",
@@ -152,7 +156,10 @@ def _route(question: str, slots: Slots, as_of: date) -> Route:
     hearing = HEARING.search(q)
     # The rule's hearing is the mail hearing of a capacity change: a hearing of anything else ("høringsfristen for
     # handicappolitikken") may be in the documents, which are weighed against it.
-    own_hearing = bool(CAPACITY.search(q) or MAIL.search(q) or slots.body)
+    own_hearing = bool(CAPACITY.search(q) or MAIL.search(q) or CHANGE.search(q) or slots.body)
+    if hearing and not own_hearing and HEARING_OF.search(q):
+        return Route("search_documents", {}, ("the hearing of something else than a capacity change",), on=on,
+                     date_note=why)
     if hearing and (slots.day_dates or DEADLINE.search(q)):
         return rule("hearing_deadline", {"sent": on.isoformat()}, "hearing with a date or a deadline word",
                     weak=not own_hearing)

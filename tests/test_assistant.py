@@ -108,6 +108,12 @@ def test_body_aliases(text, body):
     ("Hvorfor blev høringsfristen for handicappolitikken forlænget?", "search_documents"),
     ("Hvad koster en høring om handicappolitikken?", "search_documents"),
     ("Hvorfor er det Viborg, der har formandskabet i Takstgruppen?", "who_chairs"),
+    # the hearing of something named is the rule's mail hearing only where that is a change of capacity
+    ("Hvornår slutter den kommunale høring af Rammeaftale 2023-24?", "search_documents"),
+    ("Hvornår er høringsfristen for ældrepolitikken?", "search_documents"),
+    ("When does the consultation on the disability policy end?", "search_documents"),
+    ("Hvornår slutter høringen om lukningen af Kollegiet?", "hearing_deadline"),
+    ("Hvornår udløber høringsfristen?", "hearing_deadline"),
 ])
 def test_routes(question, tool):
     q = prepare(question)
@@ -897,3 +903,8 @@ def test_the_own_regions_english_name_is_no_subject_its_documents_must_write(see
     ans = _ask(seed_assistant, "Which target groups use VISO's advice most in the Central Denmark municipalities?",
                as_of=date(2022, 5, 10))
     assert not ans.abstained and "målgrupper" in ans.answer, ans.answer
+
+
+def test_the_hearing_of_an_agreement_is_not_answered_with_the_mail_hearing(seed_assistant):
+    ans = _ask(seed_assistant, "Hvornår slutter den kommunale høring af Rammeaftale 2023-24?", as_of=date(2022, 5, 10))
+    assert not ans.tool_calls and ans.abstained and "14 dages" not in ans.answer, ans.answer
