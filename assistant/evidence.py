@@ -287,8 +287,8 @@ class Evidence:
         # An amount answers only beside what the question prices: "taksten pr. døgn" is not "Udvidelsen koster 2,3
         # mio. kr.", as a count answers only beside what is counted.
         # A word the index never uses (an English word over Danish minutes) cannot be looked for beside an amount.
-        priced = ({t for t in focus_terms(question, nouns_only=True) if t in self.index.keyword} if asks == "money"
-                  else set())
+        priced = ({t for t in focus_terms(question, nouns_only=True) or priced_subject(question)
+                   if t in self.index.keyword} if asks == "money" else set())
         total = asks_total(question)
         if nouns and not any(counts(nouns, reading_of(question, h.chunk.text)(h.chunk.text), total=total) for h in hits):
             return f"no passage gives the number of «{counted(question)}»"
@@ -663,6 +663,20 @@ def names_held(names: set[str], hit: Hit, span: Span, asks: str | None, opening:
     else:
         about = f"{c.context_text()}\n{opening}".lower()
     return {n for n in names if n in about}
+
+
+# "Hvad koster <it>?", "What does <it> cost?": the verb asks for the amount, the words beside it say of what.
+_PRICED = re.compile(r"\b(?:koste[rt]?|kostede)\s+((?:[\w-]+\s+){0,3}[\w-]+)|\bdoes\s+((?:[\w-]+\s+){0,3}?[\w-]+)"
+                     r"\s+cost\b", re.I)
+
+
+def priced_subject(question: str) -> set[str]:
+    """The (stemmed) head of what a "Hvad koster …?" question prices: the first content word after the Danish verb
+    ("boligstrategien", "en plads på …" -> plads), the last before the English one ("the housing strategy");
+    empty when the question is not worded so."""
+    m = _PRICED.search(question[:1000])
+    words = [t for t in tokenize(m.group(1) or m.group(2)) if t not in function_words()] if m else []
+    return {words[0] if m.group(1) else words[-1]} if words else set()
 
 
 @lru_cache(maxsize=1)

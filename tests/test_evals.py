@@ -468,3 +468,41 @@ def test_a_why_question_touching_the_hearing_rule_is_answered_from_the_minutes(e
     ans = _ask_stand_ins(eval_store, "Why was the hearing deadline for the disability policy extended?")
     assert not ans.tool_calls and not ans.abstained, ans.answer
     assert "sommerferien" in ans.answer.split("\n")[1], ans.answer
+
+
+@pytest.fixture(scope="module")
+def protocol_store(eval_store, tmp_path_factory):
+    """The eval store with a decision protocol in a layout no other document has ("Ad 2. …", "Resumé:", "Rådets
+    drøftelse:", a header of "Til stede" / "Protokolfører"), added as an upload."""
+    import shutil
+    from datetime import date
+
+    from ingest.index import build_index
+    from ingest.pipeline import stage_upload
+
+    path = tmp_path_factory.mktemp("protocol") / "store"
+    shutil.copytree(eval_store, path)
+    text = (ROOT / "tests" / "data" / "handicapraad-beslutningsprotokol.txt").read_bytes()
+    entry = stage_upload(path, "handicapraad.txt", text, title="Handicaprådet, beslutningsprotokol 2.9.2026",
+                         kind="minutes", body="Handicaprådet (Aarhus Kommune)", on=date(2026, 9, 2))
+    report = build_index(path / store.CORPUS, path, "e5-small", add=[entry])
+    assert entry.id in report.added, report.failed
+    return path
+
+
+def _ask_protocol(protocol_store, question: str):
+    from datetime import date
+
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+
+    settings = load_settings(store_dir=protocol_store, corpus_dir=protocol_store / store.CORPUS, llm_provider="none")
+    return Assistant(settings).ask(question, as_of=date(2026, 9, 15))
+
+
+def test_what_a_cost_question_prices_must_stand_beside_the_amount(protocol_store):
+    """"Hvad koster boligstrategien?": the protocol gives no amount, and another document's "Udvidelsen koster 2,3
+    mio. kr." prices something else."""
+    ans = _ask_protocol(protocol_store, "Hvad koster boligstrategien?")
+    assert ans.abstained, ans.answer
+    assert not _ask_protocol(protocol_store, "Hvor mange nye botilbudspladser lægger boligstrategien op til?").abstained
