@@ -259,8 +259,8 @@ class Evidence:
 
     def names_about(self, names: set[str], hit: Hit, span: Span, asks: str | None) -> set[str]:
         """The question's names that a quote is about (names_held); a document of the rules' own scope is about
-        their region under any of its names ("Central Denmark", which its Danish text calls "de midtjyske
-        kommuner")."""
+        their region under any of the names the scope gives it (an English name of the region, where the
+        Danish text says "<region>'s municipalities" in its own words)."""
         from assistant.names import body_in_scope
 
         held = names_held(names, hit, span, asks, self.opening(hit, names))

@@ -41,14 +41,19 @@ def find_body(text: str) -> str | None:
         # a capitalised word right before a word that is not an acronym, not the question's first: "Vestjyske"
         qualified = (i > 1 and words[i - 1][:1].isupper() and not words[i].isupper()
                      and not text[found[i - 1].end():found[i].start()].strip())
+        # an acronym right before a capitalised word that is no name of our region: "<ACRONYM> <Place>" is
+        # another region's body of that name (a longer alias, "<ACRONYM> <our region>", is matched first)
+        qualifies = (words[i].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()
+                     and not words[i + 1].isupper() and not text[found[i].end():found[i + 1].start()].strip()
+                     and not _names_our_region(text[found[i + 1].start():]))
         for n in range(min(longest, len(words) - i), 0, -1):
-            if n == 1 and qualified:
+            if n == 1 and (qualified or qualifies):
                 break
             key = _fold("".join(words[i:i + n]))
             for candidate in (key, key[:-1] if key.endswith("s") else None, key[:-2] if key.endswith("'s") else None):
                 if candidate and candidate in index:
                     return index[candidate]
-        if qualified:
+        if qualified or qualifies:
             continue
         key = _fold(words[i])
         if len(key) >= 5:
@@ -56,6 +61,14 @@ def find_body(text: str) -> str | None:
             if close:
                 return single[close[0]]
     return None
+
+
+def _names_our_region(text: str) -> bool:
+    """Whether the text begins with a name the scope gives its own region (rules/data/scope.yaml)."""
+    from rules.scope import scope
+
+    head = _fold(text[:60])
+    return any(head.startswith(_fold(n)) for n in scope().region_names)
 
 
 def find_other_region(text: str) -> str | None:

@@ -79,6 +79,11 @@ def test_language():
     # the English names the bodies' data give them
     ("How often does the Contact Committee meet?", "Kontaktudvalget"),
     ("Who sits on the executive committee?", "Forretningsudvalget"),
+    # an acronym before another place's name is that place's body; before our region's name, ours
+    ("KKR Vestfyn", None),
+    ("Hvornår mødes KKR Midt?", "KKR Midtjylland"),
+    ("Who chairs KKR Central Denmark?", "KKR Midtjylland"),
+    ("Hvem er formand for KKR?", "KKR Midtjylland"),
 ])
 def test_body_aliases(text, body):
     assert find_body(text) == body

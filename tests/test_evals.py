@@ -472,8 +472,9 @@ def test_a_why_question_touching_the_hearing_rule_is_answered_from_the_minutes(e
 
 @pytest.fixture(scope="module")
 def protocol_store(eval_store, tmp_path_factory):
-    """The eval store with a decision protocol in a layout no other document has ("Ad 2. …", "Resumé:", "Rådets
-    drøftelse:", a header of "Til stede" / "Protokolfører"), added as an upload."""
+    """The eval store with two stand-ins in layouts no other document has, added as uploads: a decision protocol
+    ("Ad 2. …", "Resumé:", "Rådets drøftelse:", a header of "Til stede" / "Protokolfører") and an excerpt of an
+    invented region's steering agreement ("§ 2.", "Stk. 2.") whose body is "KKR <that region>"."""
     import shutil
     from datetime import date
 
@@ -482,11 +483,17 @@ def protocol_store(eval_store, tmp_path_factory):
 
     path = tmp_path_factory.mktemp("protocol") / "store"
     shutil.copytree(eval_store, path)
-    text = (ROOT / "tests" / "data" / "handicapraad-beslutningsprotokol.txt").read_bytes()
-    entry = stage_upload(path, "handicapraad.txt", text, title="Handicaprådet, beslutningsprotokol 2.9.2026",
-                         kind="minutes", body="Handicaprådet (Aarhus Kommune)", on=date(2026, 9, 2))
-    report = build_index(path / store.CORPUS, path, "e5-small", add=[entry])
-    assert entry.id in report.added, report.failed
+    data = ROOT / "tests" / "data"
+    entries = [
+        stage_upload(path, "handicapraad.txt", (data / "handicapraad-beslutningsprotokol.txt").read_bytes(),
+                     title="Handicaprådet, beslutningsprotokol 2.9.2026", kind="minutes",
+                     body="Handicaprådet (Aarhus Kommune)", on=date(2026, 9, 2)),
+        stage_upload(path, "styringsaftale.txt", (data / "styringsaftale-uddrag.txt").read_bytes(),
+                     title="Styringsaftale 2027-2028 (uddrag)", kind="agreement", body="KKR Vestfyn",
+                     on=date(2026, 4, 30)),
+    ]
+    report = build_index(path / store.CORPUS, path, "e5-small", add=entries)
+    assert all(e.id in report.added for e in entries), report.failed
     return path
 
 
@@ -506,3 +513,15 @@ def test_what_a_cost_question_prices_must_stand_beside_the_amount(protocol_store
     ans = _ask_protocol(protocol_store, "Hvad koster boligstrategien?")
     assert ans.abstained, ans.answer
     assert not _ask_protocol(protocol_store, "Hvor mange nye botilbudspladser lægger boligstrategien op til?").abstained
+
+
+@pytest.mark.parametrize("question,quoted", [
+    ("Hvor mange pladser må en driftsherre i Vestfyn ændre kapaciteten med uden godkendelse?", "indtil 5 pladser"),
+    ("Hvem skal godkende lukning af et tilbud i Vestfyn?", "Styregruppen for Socialområdet Vestfyn"),
+])
+def test_another_regions_kkr_is_not_ours_and_its_agreement_answers(protocol_store, question, quoted):
+    """The agreement's body is "KKR Vestfyn": an acronym the rules know before another place's name is that place's
+    body, so the capacity rule of our region does not answer for it."""
+    ans = _ask_protocol(protocol_store, question)
+    assert not ans.tool_calls and not ans.abstained, (ans.route, ans.answer)
+    assert quoted in ans.answer.split("\n")[1], ans.answer
