@@ -325,6 +325,18 @@ def _field_block(text: str, segs: list[tuple[int, int]], i: int) -> tuple[int, i
     return first, last
 
 
+def _exactly(kind: str, text: str) -> bool:
+    """The text carries the kind of fact, a date as more than a year."""
+    if kind == "date":
+        return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(text))
+    return carries(kind, text)
+
+
+# Words that open a sentence by pointing back to the one before it.
+_ANAPHOR = re.compile(r"^\W*(?:samtidig\w*|dermed|derfor|herved|hermed|heraf|dette|denne|det|den|de|"
+                      r"this|these|it|they|at the same time)\b", re.I)
+
+
 def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, missing: set[str]) -> tuple[int, int]:
     """The span: the sentence, its list after a colon, or the sentences up to the next that carries what is missing
     (the asked-for kind of fact within REACH sentences, or question terms the sentence lacks in the next one); a
@@ -352,6 +364,11 @@ def _extend(text: str, segs: list[tuple[int, int]], i: int, kind: str | None, mi
                and not _FIELD.match(text[segs[j + 1][0]:segs[j + 1][1]]) and segs[j + 1][1] - a <= MAX_SPAN):
             j += 1
         return a, segs[j][1]
+    if (kind and i > 0 and _ANAPHOR.match(text[a:b]) and not _exactly(kind, text[a:b])
+            and _exactly(kind, text[segs[i - 1][0]:segs[i - 1][1]]) and b - segs[i - 1][0] <= MAX_SPAN
+            and "\n\n" not in text[segs[i - 1][1]:a]):
+        # a sentence that points back ("Samtidig ophæves …", "It is …") with what is asked in the one before it
+        return segs[i - 1][0], b
     end = None
     if kind and not carries(kind, text[a:b]):
         end = next((nb for na, nb in segs[i + 1:i + 1 + REACH] if nb - a <= MAX_SPAN and carries(kind, text[na:nb])),
@@ -413,7 +430,7 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
             score += 0.5 * sum(weight(t) for t in (question_terms - held - partial) & beside)
         if kind and carries(kind, s):
             # "hvornår" is answered by a day more than by a year ("Meetings in 2026" heads the table of their days)
-            score += 1.0 if kind == "date" and all(m.group().isdigit() for m in _CARRIES["date"].finditer(s)) else 2.0
+            score += 2.0 if _exactly(kind, s) else 1.0
         elif kind in _STATED_KINDS or counted_nouns:
             # a sentence with the question's words but not what it asks for leads to the answer at most; so does one
             # with no number at all for "hvor mange <noun>" ("how long" and "how much" may be answered in words)

@@ -525,3 +525,11 @@ def test_another_regions_kkr_is_not_ours_and_its_agreement_answers(protocol_stor
     ans = _ask_protocol(protocol_store, question)
     assert not ans.tool_calls and not ans.abstained, (ans.route, ans.answer)
     assert quoted in ans.answer.split("\n")[1], ans.answer
+
+
+def test_a_sentence_that_points_back_is_quoted_with_the_day_before_it(protocol_store):
+    """"Samtidig ophæves Styringsaftale 2025-2026." names the agreement and only its years; the sentence before it
+    gives the day ("træder i kraft den 1. januar 2027")."""
+    ans = _ask_protocol(protocol_store, "Hvornår udløber Styringsaftale 2025-2026 i Vestfyn?")
+    assert not ans.abstained, ans.answer
+    assert "1. januar 2027. Samtidig ophæves" in ans.answer.split("\n")[1], ans.answer
