@@ -283,13 +283,15 @@ Godkendt med den ændring, at høringsfristen forlænges til den 2. september 20
 
 def test_the_hearing_of_something_else_than_a_capacity_change_is_answered_from_the_documents(store_copy):
     """The hearing rule is the 14-day mail hearing of a capacity change: a question about the hearing of a municipal
-    policy is weighed against the passages, which speak of it (real store, model, router and planner). The quote is
+    policy goes to the passages, which speak of it (real store, model, router and planner). The quote is
     still the item's heading ("Ældrepolitik 2027-2030 - udsendelse i høring …"), not the decision that moved the
     deadline: the heading runs into the next line as one sentence, and holds the policy's rarer name."""
     from assistant.router import route
     from assistant.slots import prepare, read_slots
 
     q = prepare("Hvornår er høringsfristen for ældrepolitikken?")
+    assert route(q, read_slots(q), date(2026, 9, 1)).tool == "search_documents"
+    q = prepare("Hvornår udløber høringsfristen?")  # no subject named: the rule's hearing, weighed against passages
     assert route(q, read_slots(q), date(2026, 9, 1)).weak
     q = prepare("Hvornår udløber mailhøringen, hvis den sendes 3. marts 2026?")
     assert not route(q, read_slots(q), date(2026, 9, 1)).weak
