@@ -12,8 +12,9 @@ from ingest.text import BULLET, LIST_ITEM, stem, tokenize
 # A line, or a " | " field of a line, that opens with a label ("Beslutning:", "Sted:", "Høring |") starts a field of its
 # own: committee minutes and web pages put one fact per labelled line without blank lines between them.
 _LABEL = r"[A-ZÆØÅ][\w.,()/-]*(?: [\w.,()/-]+){0,5}"
+# A table's rows stand on lines of their own that begin with "|": each is a segment ("| 11. juni 2026 | Vejle |").
 _SENT_SPLIT = re.compile(rf"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9•\"”])|\n(?={BULLET}\s)|\n{{2,}}(?![a-zæøå])|"
-                         rf"\n(?={_LABEL}(?::| \|) )| \| (?={_LABEL}: )")
+                         rf"\n(?={_LABEL}(?::| \|) )| \| (?={_LABEL}: )|\n(?=\|)")
 _FIELD = re.compile(rf"\s*{_LABEL}: \S")
 _ABBREVIATION = re.compile(r"(?:\b(?:ca|bl\.a|fx|jf|pkt|nr|pr|mv|m\.v|f\.eks|evt|inkl|ift|ifm|vedr|kl|dvs|mio|mia|kr|st|"
                            r"e\.g|i\.e|no)\.|\b\d{1,2}\.|\s(?-i:[A-ZÆØÅ])\.)$", re.I)  # and a name's initial: "Ulla B. Andersen"
@@ -325,6 +326,20 @@ def _field_block(text: str, segs: list[tuple[int, int]], i: int) -> tuple[int, i
     return first, last
 
 
+def _table_head(text: str, segs: list[tuple[int, int]], i: int) -> int | None:
+    """The index of the header row of the table whose row segment i is (rows are lines that begin with "|", one
+    after the other), or None where segment i is no table row or is the header itself."""
+    if not text[segs[i][0]:segs[i][1]].startswith("|"):
+        return None
+    top = i
+    for _ in range(200):  # a table of at most 200 rows is walked back
+        if top == 0 or not text[segs[top - 1][0]:segs[top - 1][1]].startswith("|") \
+                or text[segs[top - 1][1]:segs[top][0]].count("\n") > 1:
+            break
+        top -= 1
+    return top if top < i else None
+
+
 def _exactly(kind: str, text: str) -> bool:
     """The text carries the kind of fact, a date as more than a year."""
     if kind == "date":
@@ -428,6 +443,11 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
             # its committee, day, place and members apart ("Møde: …", "Mødedato: …", "Medlemmer: …, formand")
             beside = set(tokenize(read(text[segs[first][0]:segs[last][1]]))) - words
             score += 0.5 * sum(weight(t) for t in (question_terms - held - partial) & beside)
+        elif (top := _table_head(text, segs, i)) is not None:
+            # a table's row is read with its header row, whose words count half ("| Møde i DSS | Sted | Frist for
+            # punkter |" above "| 26. november 2026 | Vejle | 5. november 2026 |")
+            beside = set(tokenize(read(text[segs[top][0]:segs[top][1]]))) - words
+            score += 0.5 * sum(weight(t) for t in (question_terms - held - partial) & beside)
         if kind and carries(kind, s):
             # "hvornår" is answered by a day more than by a year ("Meetings in 2026" heads the table of their days)
             score += 2.0 if _exactly(kind, s) else 1.0
@@ -437,8 +457,9 @@ def _scored(question_terms: set[str], text: str, segs, kind: str | None, idf, fo
             score *= 0.6
         if counted_nouns and counts(counted_nouns, read(s), strict=True):
             score += 2.0  # "hvor mange kommuner" is answered by "13 … kommuner", not by any number
-        if len(s) < 60 and not s.rstrip().endswith((".", ":", "?")) and not _FIELD.match(s):
-            score *= 0.5  # a heading, not an answer; a labelled field ("Fraværende: Jesper Ravnsgaard (C)") answers
+        if len(s) < 60 and not s.rstrip().endswith((".", ":", "?", "|")) and not _FIELD.match(s):
+            score *= 0.5  # a heading, not an answer; a labelled field ("Fraværende: Jesper Ravnsgaard (C)") answers,
+            # as does a table's row
         elif _ATTACHMENT.match(s):
             score *= 0.5  # an attachment's name ("Bilag 3 - Samarbejdsaftale …") names a document, it says nothing
         elif subject and len(words & subject) >= SUBJECT_SHARE * len(words):

@@ -472,9 +472,10 @@ def test_a_why_question_touching_the_hearing_rule_is_answered_from_the_minutes(e
 
 @pytest.fixture(scope="module")
 def protocol_store(eval_store, tmp_path_factory):
-    """The eval store with two stand-ins in layouts no other document has, added as uploads: a decision protocol
-    ("Ad 2. …", "Resumé:", "Rådets drøftelse:", a header of "Til stede" / "Protokolfører") and an excerpt of an
-    invented region's steering agreement ("§ 2.", "Stk. 2.") whose body is "KKR <that region>"."""
+    """The eval store with three stand-ins in layouts no other document has, added as uploads: a decision protocol
+    ("Ad 2. …", "Resumé:", "Rådets drøftelse:", a header of "Til stede" / "Protokolfører"), an excerpt of an
+    invented region's steering agreement ("§ 2.", "Stk. 2.") whose body is "KKR <that region>", and that body's
+    decisions as a Markdown table ("| Pkt. | Emne | Beslutning |")."""
     import shutil
     from datetime import date
 
@@ -491,6 +492,9 @@ def protocol_store(eval_store, tmp_path_factory):
         stage_upload(path, "styringsaftale.txt", (data / "styringsaftale-uddrag.txt").read_bytes(),
                      title="Styringsaftale 2027-2028 (uddrag)", kind="agreement", body="KKR Vestfyn",
                      on=date(2026, 4, 30)),
+        stage_upload(path, "beslutningsreferat.txt", (data / "beslutningsreferat-tabel.txt").read_bytes(),
+                     title="KKR Vestfyn, beslutningsreferat 10.6.2026", kind="minutes", body="KKR Vestfyn",
+                     on=date(2026, 6, 10)),
     ]
     report = build_index(path / store.CORPUS, path, "e5-small", add=entries)
     assert all(e.id in report.added for e in entries), report.failed
@@ -533,3 +537,15 @@ def test_a_sentence_that_points_back_is_quoted_with_the_day_before_it(protocol_s
     ans = _ask_protocol(protocol_store, "Hvornår udløber Styringsaftale 2025-2026 i Vestfyn?")
     assert not ans.abstained, ans.answer
     assert "1. januar 2027. Samtidig ophæves" in ans.answer.split("\n")[1], ans.answer
+
+
+@pytest.mark.parametrize("question,row", [
+    ("Hvor mange penge søger Vestfyn fra botilbudspuljen?", "| 3 | Udmøntning af botilbudspuljen |"),
+    ("Hvorfor blev fælles indkøb af hjælpemidler udsat?", "| 4 | Fælles indkøb af hjælpemidler |"),
+])
+def test_a_table_row_is_quoted_alone(protocol_store, question, row):
+    """Each row of a Markdown table is a sentence of its own (read with the header row's words), so the quote is
+    the row that answers, not the whole table."""
+    ans = _ask_protocol(protocol_store, question)
+    first = ans.answer.split("\n")[1]
+    assert not ans.abstained and row in first and first.count("| | ") == 0, ans.answer
