@@ -269,7 +269,7 @@ def test_the_documents_own_title_line_is_not_quoted_as_the_answer():
     assert plain.text.startswith("Referat"), plain.text
 
 
-def test_labelled_lines_are_fields_of_their_own_but_a_table_row_stays_whole():
+def test_labelled_lines_are_fields_of_their_own_and_so_are_a_tables_rows():
     from assistant.spans import sentences
 
     minutes = ("Møde: Udvalget | Dato: tirsdag 25.08.2026 | Tid: 15:00-17:15\n"
@@ -278,8 +278,9 @@ def test_labelled_lines_are_fields_of_their_own_but_a_table_row_stays_whole():
     parts = sentences(minutes)
     assert parts[-1] == "Høring | Forslaget sendes i høring med frist den 15. september 2026.", parts
     assert len(parts) == 3 and not any("Møde" in p and "Fraværende" in p for p in parts), parts  # short ones lead
+    # each row of a table is a sentence; a short header row and the rule under it lead the first row
     table = "| Møde | Sted |\n|---|---|\n| 11. juni 2026 | Vejle |\n| 12. juni 2026 | Odense |"
-    assert sentences(table) == [table]
+    assert sentences(table) == ["| Møde | Sted |\n|---|---|\n| 11. juni 2026 | Vejle |", "| 12. juni 2026 | Odense |"]
 
 
 def test_a_day_the_question_names_must_be_a_day_the_passage_names():
