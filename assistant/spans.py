@@ -234,7 +234,7 @@ def gives(kind: str | None, span: str, years: set[int], days: set[tuple[int, int
         span = without_days(span, days)
         if _TIME.search(span):
             return True
-    return any(not m.group().isdigit() for m in _CARRIES["date"].finditer(span)) if years else carries(kind, span)
+    return _exactly(kind, span) if years else carries(kind, span)
 
 
 def segments(text: str) -> list[tuple[int, int]]:
